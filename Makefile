@@ -1,0 +1,60 @@
+# One task runner: `make run` serves the app, `make test` runs every test tier.
+# Both create .venv and install pinned packages when missing, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test test-unit test-app test-e2e lint schema bench chromium clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.app-installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.app-installed
+
+run: $(VENV)/.app-installed
+	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT)
+
+# Debian's Chromium for the browser tier; nothing downloads a browser of its own.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; \
+	  fi; \
+	fi
+
+test: $(VENV)/.dev-installed chromium
+	$(PY) -m pytest tests/unit tests/app tests/e2e
+
+test-unit: $(VENV)/.dev-installed
+	$(PY) -m pytest tests/unit
+
+test-app: $(VENV)/.dev-installed
+	$(PY) -m pytest tests/app
+
+test-e2e: $(VENV)/.dev-installed chromium
+	$(PY) -m pytest tests/e2e
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+# Regenerate the preset JSON Schema after changing the Scenario fields.
+schema: $(VENV)/.app-installed
+	$(PY) -m whatif.schema > assets/preset.schema.json
+
+bench: $(VENV)/.dev-installed chromium
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts

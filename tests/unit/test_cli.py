@@ -1,0 +1,133 @@
+"""The command line: MODEL.md's JSON, a readable table, and exit 2 on bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.strategies import scenarios
+from whatif import Scenario, encode_link, evaluate, load_presets, result_to_json
+from whatif.cli import main
+from whatif.links import format_number
+
+ROOT = Path(__file__).resolve().parents[2]
+PRESETS = load_presets().presets
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_python_dash_m_whatif_prints_the_seed_leaks_10_8b_year_one_spend() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "whatif", "--preset", "seed-leak", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    document = json.loads(done.stdout)
+    assert document["kpis"]["token_spend_year1_usd"] == 10_800_000_000
+    assert document["scenario"]["price_per_mtok_usd"] == 15
+
+
+@pytest.mark.parametrize("preset_id", sorted(PRESETS))
+def test_every_preset_prints_the_numbers_of_evaluate(
+    capsys: pytest.CaptureFixture[str], preset_id: str
+) -> None:
+    expected = result_to_json(evaluate(PRESETS[preset_id].scenario))
+    assert run_json(capsys, "--preset", preset_id) == json.loads(json.dumps(expected))
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios(), st.sampled_from(sorted(PRESETS)))
+def test_any_valid_set_combination_prints_the_numbers_of_evaluate(
+    s: Scenario, preset_id: str
+) -> None:
+    argv = ["--preset", preset_id, "--json"]
+    for name, value in s.model_dump().items():
+        argv += ["--set", f"{name}={format_number(value)}"]
+    out = subprocess_free_main(argv)
+    assert out == json.loads(json.dumps(result_to_json(evaluate(s))))
+
+
+def subprocess_free_main(argv: list[str]) -> object:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(argv) == 0
+    return json.loads(buffer.getvalue())
+
+
+def test_a_link_gives_the_same_numbers_as_its_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = Scenario(price_per_mtok_usd=7.5, horizon_years=8)
+    via_link = run_json(capsys, "--link", "https://app.example/?" + encode_link(scenario))
+    assert via_link["kpis"] == json.loads(json.dumps(result_to_json(evaluate(scenario))["kpis"]))
+
+
+def test_set_overrides_the_link_and_the_preset(capsys: pytest.CaptureFixture[str]) -> None:
+    document = run_json(
+        capsys,
+        "--link",
+        "preset=seed-leak&price_per_mtok_usd=20",
+        "--set",
+        "price_per_mtok_usd=30",
+    )
+    scenario = document["scenario"]
+    assert isinstance(scenario, dict)
+    assert scenario["price_per_mtok_usd"] == 30 and scenario["tokens_per_month_t"] == 60
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--set", "price_per_mtok_usd=abc"], "price_per_mtok_usd"),
+        (["--set", "price_per_mtok_usd=1000"], "price_per_mtok_usd"),
+        (["--set", "no_such_field=1"], "no_such_field"),
+        (["--set", "horizon_years"], "horizon_years"),
+        (["--preset", "nope"], "preset"),
+        (["--link", "ai_users=-5&colour=red"], "colour"),
+        (["--set", "revenue_busd=1"], "revenue_busd"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], argv: list[str], named: str
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert named in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""
+
+
+def test_every_bad_part_is_reported_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--set", "ai_users=x", "--set", "horizon_years=0"]) == 2
+    err = capsys.readouterr().err
+    assert "ai_users" in err and "horizon_years" in err
+
+
+def test_the_table_shows_kpis_and_years_with_units(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--preset", "seed-leak"]) == 0
+    out = capsys.readouterr().out
+    assert "Token spend, year 1" in out and "$10.8B" in out
+    assert "$61.09" in out and "25.4%" in out and "pp" in out
+    assert "not within" not in out and "month 1" in out
+
+
+def test_help_lists_every_field_with_its_unit_and_range() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "whatif", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert "price_per_mtok_usd" in done.stdout and "$ / million tokens, 0 to 100" in done.stdout
+    assert "horizon_years" in done.stdout

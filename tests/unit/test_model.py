@@ -1,0 +1,287 @@
+"""evaluate() against shared MODEL.md: hand-checked cases and a literal transcription."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from tests.strategies import scenarios
+from tests.unit.reference import reference
+from whatif import Kpis, Scenario, evaluate, result_to_json
+
+SEED_LEAK = Scenario(
+    tokens_per_month_t=60,
+    price_per_mtok_usd=15,
+    token_growth_pct_per_year=0,
+    price_decline_pct_per_year=0,
+    ai_users=85_000,
+    loaded_cost_per_user_kusd=500,
+    productivity_gain_pct=400,
+    ad_conversion_lift_pct=2,
+    ai_capex_busd_per_year=14,
+)
+
+# A company with nothing but what each test turns on.
+NOTHING = dict(
+    tokens_per_month_t=0,
+    price_per_mtok_usd=0,
+    productivity_gain_pct=0,
+    ad_conversion_lift_pct=0,
+    ai_capex_busd_per_year=0,
+    token_growth_pct_per_year=0,
+    price_decline_pct_per_year=0,
+    discount_rate_pct=0,
+)
+
+
+def test_seed_leak_spends_900m_a_month_and_10_8b_in_year_one() -> None:
+    result = evaluate(SEED_LEAK)
+    assert np.all(result.monthly.token_spend_usd == 900_000_000)
+    assert result.kpis.token_spend_year1_usd == 10_800_000_000
+
+
+def test_seed_leak_costs_61_09_per_user_hour_and_25_41_pct_of_loaded_cost() -> None:
+    kpis = evaluate(SEED_LEAK).kpis
+    assert round(kpis.token_cost_per_user_hour_usd or 0, 2) == 61.09
+    assert round(kpis.token_cost_share_of_loaded_cost_pct or 0, 2) == 25.41
+
+
+def test_depreciation_adds_one_vintage_a_month_until_the_first_is_fully_written_off() -> None:
+    s = Scenario(
+        **NOTHING | {"ai_capex_busd_per_year": 12, "server_life_years": 1, "horizon_years": 2}
+    )
+    depreciation = evaluate(s).monthly.depreciation_usd
+    # $1B a month over 12 months: $1B/12 more each month, flat at $1B from month 12.
+    expected = [1e9 * min(m + 1, 12) / 12 for m in range(24)]
+    assert depreciation == pytest.approx(expected, rel=1e-12)
+
+
+def test_server_life_is_rounded_to_whole_months_with_pythons_round() -> None:
+    # 5.5 years = 66 months: year 1 depreciates 1+2+...+12 sixty-sixths of a month's capex.
+    s = Scenario(**NOTHING | {"ai_capex_busd_per_year": 66})
+    monthly_capex = s.ai_capex_busd_per_year * 1e9 / 12
+    assert evaluate(s).kpis.depreciation_year1_usd == pytest.approx(monthly_capex * 78 / 66)
+    # 25/24 years is 12.5 months; Python rounds half to even, so 12 months.
+    short = Scenario(**NOTHING | {"ai_capex_busd_per_year": 12, "server_life_years": 25 / 24})
+    assert evaluate(short).monthly.depreciation_usd[11] == pytest.approx(1e9)
+
+
+def test_book_value_is_capex_not_yet_depreciated_at_the_end() -> None:
+    s = Scenario(
+        **NOTHING | {"ai_capex_busd_per_year": 12, "server_life_years": 2, "horizon_years": 1}
+    )
+    # 12 vintages of $1B, each 1..12 months into a 24-month life.
+    written_off = sum(1e9 * k / 24 for k in range(1, 13))
+    assert evaluate(s).kpis.book_value_end_usd == pytest.approx(12e9 - written_off)
+
+
+def test_payback_is_the_first_month_cumulative_net_cash_is_not_negative() -> None:
+    # $12B capex a year against $2B a month of productivity value: -1 + 2 - 1 ... per month.
+    s = Scenario(
+        **NOTHING
+        | {
+            "ai_capex_busd_per_year": 36,
+            "ai_users": 100_000,
+            "loaded_cost_per_user_kusd": 1200,
+            "productivity_gain_pct": 100,
+            "productivity_realization_pct": 20,
+        }
+    )
+    # Productivity: 100,000 x $1.2M / 12 x 1.0 x 0.2 = $2B a month; capex $3B a month.
+    assert evaluate(s).monthly.net_cash_usd[0] == pytest.approx(-1e9)
+    assert evaluate(s).kpis.payback_month is None
+    s2 = s.model_copy(update={"ai_capex_busd_per_year": 24})
+    assert evaluate(s2).kpis.payback_month == 1
+
+
+def test_payback_counts_months_from_one() -> None:
+    s = Scenario(
+        **NOTHING
+        | {
+            "ai_capex_busd_per_year": 12,
+            "ai_users": 1000,
+            "loaded_cost_per_user_kusd": 1000,
+            "productivity_gain_pct": 100,
+            "productivity_realization_pct": 100,
+            "tokens_per_month_t": 100,
+            "price_per_mtok_usd": 1,
+        }
+    )
+    # Net cash a month: 83.33M productivity - 100M tokens ... never pays back.
+    assert evaluate(s).kpis.payback_month is None
+    s2 = s.model_copy(update={"ai_users": 3000})
+    # 250M - 100M tokens - 1000M capex each month: never either.
+    assert evaluate(s2).kpis.payback_month is None
+    s3 = s.model_copy(update={"ai_users": 14_000, "ai_capex_busd_per_year": 0})
+    assert evaluate(s3).kpis.payback_month == 1
+
+
+def test_npv_discounts_each_months_cash_at_its_end_and_adds_discounted_book_value() -> None:
+    s = Scenario(
+        **NOTHING
+        | {
+            "ai_capex_busd_per_year": 12,
+            "discount_rate_pct": 10,
+            "server_life_years": 2,
+            "horizon_years": 1,
+        }
+    )
+    book = evaluate(s).kpis.book_value_end_usd
+    expected = sum(-1e9 / 1.1 ** ((m + 1) / 12) for m in range(12)) + book / 1.1
+    assert evaluate(s).kpis.npv_usd == pytest.approx(expected, rel=1e-12)
+
+
+def test_margin_adds_ad_profit_to_income_and_ad_lift_to_revenue() -> None:
+    s = Scenario(
+        **NOTHING
+        | {
+            "revenue_busd": 100,
+            "ad_revenue_busd": 50,
+            "operating_margin_pct": 40,
+            "ad_conversion_lift_pct": 10,
+            "ad_lift_incremental_margin_pct": 100,
+        }
+    )
+    year = evaluate(s).years[0]
+    # $5B more revenue, all of it profit: 45 / 105.
+    assert year.operating_margin_with_ai_pct == pytest.approx(45 / 105 * 100)
+    assert year.margin_impact_pp == pytest.approx(45 / 105 * 100 - 40)
+
+
+def test_roi_counts_book_value_as_a_benefit_and_tokens_plus_capex_as_costs() -> None:
+    s = Scenario(
+        **NOTHING | {"ai_capex_busd_per_year": 12, "server_life_years": 10, "horizon_years": 1}
+    )
+    kpis = evaluate(s).kpis
+    assert kpis.roi_pct == pytest.approx((kpis.book_value_end_usd - 12e9) / 12e9 * 100)
+
+
+def test_undefined_results_are_none_not_nan() -> None:
+    s = Scenario(**NOTHING | {"ai_users": 0, "revenue_busd": 0, "ad_revenue_busd": 0})
+    kpis = evaluate(s).kpis
+    assert kpis.roi_pct is None
+    assert kpis.token_cost_per_user_hour_usd is None
+    assert kpis.token_cost_share_of_loaded_cost_pct is None
+    assert kpis.margin_impact_year1_pp is None
+    no_loaded_cost = evaluate(Scenario(loaded_cost_per_user_kusd=0)).kpis
+    assert no_loaded_cost.token_cost_share_of_loaded_cost_pct is None
+    assert no_loaded_cost.token_cost_per_user_hour_usd is not None
+
+
+def test_in_house_tokens_are_priced_at_own_cost_and_split_from_vendor_spend() -> None:
+    s = Scenario(
+        **NOTHING
+        | {
+            "tokens_per_month_t": 1,
+            "price_per_mtok_usd": 10,
+            "in_house_share_pct": 25,
+            "in_house_cost_per_mtok_usd": 2,
+        }
+    )
+    monthly = evaluate(s).monthly
+    assert monthly.vendor_token_spend_usd[0] == pytest.approx(1e6 * 0.75 * 10)
+    assert monthly.in_house_token_spend_usd[0] == pytest.approx(1e6 * 0.25 * 2)
+    assert monthly.token_spend_usd[0] == pytest.approx(1e6 * (0.75 * 10 + 0.25 * 2))
+
+
+def test_growth_and_price_decline_compound_monthly_on_fractional_years() -> None:
+    s = Scenario(
+        **NOTHING
+        | {
+            "tokens_per_month_t": 1,
+            "price_per_mtok_usd": 1,
+            "token_growth_pct_per_year": 100,
+            "price_decline_pct_per_year": 50,
+        }
+    )
+    spend = evaluate(s).monthly.token_spend_usd
+    # Doubling volume and halving price cancel out every month.
+    assert spend == pytest.approx(np.full(60, 1e6), rel=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_evaluate_is_finite_everywhere_in_the_valid_space(s: Scenario) -> None:
+    result = evaluate(s)
+    for f in fields(Kpis):
+        value = getattr(result.kpis, f.name)
+        assert value is None or math.isfinite(value), f.name
+    for name in ("token_spend_usd", "net_cash_usd", "depreciation_usd", "operating_impact_usd"):
+        assert np.all(np.isfinite(getattr(result.monthly, name)))
+    for year in result.years:
+        assert year.margin_impact_pp is None or math.isfinite(year.margin_impact_pp)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_evaluate_matches_a_literal_transcription_of_model_md(s: Scenario) -> None:
+    expected = reference(s)
+    result = evaluate(s)
+    scale = max(1.0, *(abs(v) for row in expected["rows"] for v in row.values()))
+    for key, series in (
+        ("token_spend", result.monthly.token_spend_usd),
+        ("depreciation", result.monthly.depreciation_usd),
+        ("net_cash", result.monthly.net_cash_usd),
+        ("operating_impact", result.monthly.operating_impact_usd),
+    ):
+        assert series == pytest.approx(
+            [r[key] for r in expected["rows"]], rel=1e-9, abs=1e-9 * scale
+        )
+    assert result.kpis.npv_usd == pytest.approx(expected["npv_usd"], rel=1e-9, abs=1e-6 * scale)
+    assert result.kpis.book_value_end_usd == pytest.approx(
+        expected["book_value_end_usd"], rel=1e-9, abs=1e-6 * scale
+    )
+    if expected["roi_pct"] is None:
+        assert result.kpis.roi_pct is None
+    assert [y.margin_impact_pp is None for y in result.years] == [
+        m is None for m in expected["margin_impact_pp"]
+    ]
+    # Payback may sit on a knife edge of rounding: check it against the reference's cash.
+    cumulative = np.cumsum([r["net_cash"] for r in expected["rows"]])
+    tolerance = 1e-9 * scale * len(cumulative)
+    month = result.kpis.payback_month
+    if month is None:
+        assert np.all(cumulative < tolerance)
+    else:
+        assert cumulative[month - 1] >= -tolerance
+        assert np.all(cumulative[: month - 1] < tolerance)
+
+
+def test_json_object_has_every_contract_key_and_no_nan() -> None:
+    document = result_to_json(evaluate(SEED_LEAK))
+    assert set(document) == {"scenario", "kpis", "years"}
+    assert set(document["kpis"]) == {
+        "token_spend_year1_usd",
+        "token_cost_per_user_hour_usd",
+        "token_cost_share_of_loaded_cost_pct",
+        "productivity_value_year1_usd",
+        "ad_profit_year1_usd",
+        "depreciation_year1_usd",
+        "operating_impact_year1_usd",
+        "margin_impact_year1_pp",
+        "margin_impact_final_year_pp",
+        "roi_pct",
+        "npv_usd",
+        "payback_month",
+        "book_value_end_usd",
+    }
+    years = document["years"]
+    assert isinstance(years, list) and len(years) == 5
+    assert set(years[0]) == {
+        "year",
+        "token_spend_usd",
+        "productivity_value_usd",
+        "ad_profit_usd",
+        "ad_revenue_lift_usd",
+        "depreciation_usd",
+        "capex_usd",
+        "operating_impact_usd",
+        "net_cash_usd",
+        "revenue_with_ai_usd",
+        "operating_margin_with_ai_pct",
+        "margin_impact_pp",
+    }

@@ -1,0 +1,200 @@
+"""Preset files: the shipped ones are valid, and bad ones are named, never raised."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from whatif import Preset, Scenario, evaluate, load_presets
+from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
+from whatif.schema import schema_text
+
+SCHEMA_PATH = DEFAULT_PRESETS_DIR.parent / "preset.schema.json"
+SHIPPED = sorted(p.name for p in DEFAULT_PRESETS_DIR.glob("*.json"))
+
+GOOD = {"name": "Good", "description": "A valid preset.", "values": {"horizon_years": 3}}
+
+
+def write(folder: Path, name: str, content: str | bytes | Mapping[str, object]) -> Path:
+    path = folder / name
+    if isinstance(content, Mapping):
+        content = json.dumps(content, indent=2)
+    if isinstance(content, str):
+        content = content.encode()
+    path.write_bytes(content)
+    return path
+
+
+def test_the_committed_schema_is_what_the_model_generates() -> None:
+    assert SCHEMA_PATH.read_text() == schema_text(), "run `make schema`"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_preset_validates_against_the_schema_and_loads(name: str) -> None:
+    document = json.loads((DEFAULT_PRESETS_DIR / name).read_text())
+    jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
+    assert document["$schema"] == "../preset.schema.json"
+    assert name.removesuffix(".json") in load_presets(DEFAULT_PRESETS_DIR).presets
+
+
+def test_shipped_presets_include_the_seed_the_evidence_case_a_bear_and_a_bull() -> None:
+    loaded = load_presets(DEFAULT_PRESETS_DIR)
+    assert loaded.errors == ()
+    assert {"seed-leak", "meta-2025", "capex-trap", "vertical-integration"} <= set(loaded.presets)
+    for preset in loaded.presets.values():
+        assert len(preset.description) > 100 and preset.sources
+
+
+def test_the_seed_leak_preset_spends_exactly_10_8b_in_year_one() -> None:
+    seed = load_presets(DEFAULT_PRESETS_DIR).presets["seed-leak"]
+    assert evaluate(seed.scenario).kpis.token_spend_year1_usd == 10_800_000_000
+
+
+def test_the_meta_2025_preset_is_the_models_defaults() -> None:
+    # The page opens on meta-2025 while a bare link means "defaults": they must agree.
+    assert load_presets(DEFAULT_PRESETS_DIR).presets["meta-2025"].scenario == Scenario()
+
+
+def test_the_bear_case_loses_more_than_the_bull_case() -> None:
+    presets = load_presets(DEFAULT_PRESETS_DIR).presets
+    bear = evaluate(presets["capex-trap"].scenario).kpis.npv_usd
+    bull = evaluate(presets["vertical-integration"].scenario).kpis.npv_usd
+    assert bear < evaluate(Scenario()).kpis.npv_usd < bull
+
+
+def test_a_syntax_error_is_named_with_its_line_and_column(tmp_path: Path) -> None:
+    write(tmp_path, "good.json", GOOD)
+    write(tmp_path, "broken.json", '{\n  "name": "x",\n  "description": "y"\n  "values": {}\n}')
+    loaded = load_presets(tmp_path)
+    assert list(loaded.presets) == ["good"]
+    (error,) = loaded.errors
+    assert (error.file, error.line, error.column) == ("broken.json", 4, 3)
+    assert "broken.json, line 4 column 3: invalid JSON" in str(error)
+
+
+def test_a_bad_value_is_named_with_its_field_rule_and_line(tmp_path: Path) -> None:
+    write(tmp_path, "bad.json", {**GOOD, "values": {"horizon_years": 3, "price_per_mtok_usd": 500}})
+    (error,) = load_presets(tmp_path).errors
+    assert error.field == "values.price_per_mtok_usd"
+    assert "less than or equal to 100" in error.reason
+    assert error.line == 6
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "reason"),
+    [
+        ({**GOOD, "colour": "red"}, "colour", "unknown field"),
+        ({**GOOD, "values": {"token_volume": 1}}, "values.token_volume", "unknown field"),
+        ({**GOOD, "values": {"ai_users": "85000"}}, "values.ai_users", "valid integer"),
+        ({**GOOD, "values": {"ai_users": 1.5}}, "values.ai_users", "valid integer"),
+        ({**GOOD, "values": {"in_house_share_pct": True}}, "values.in_house_share_pct", "number"),
+        ({**GOOD, "values": {"revenue_busd": 1}}, "values", "must be at least ad_revenue_busd"),
+        ({"description": "no name"}, "name", "Field required"),
+        ({**GOOD, "sources": "one string"}, "sources", "valid list"),
+        ({**GOOD, "values": [1, 2]}, "values", "valid dictionary"),
+    ],
+)
+def test_wrong_shapes_and_types_name_the_field_and_the_rule(
+    tmp_path: Path, document: dict[str, object], field: str, reason: str
+) -> None:
+    write(tmp_path, "bad.json", document)
+    (error,) = load_presets(tmp_path).errors
+    assert error.field == field
+    assert reason in error.reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"name": "a", "name": "b"}', "appears twice"),
+        (b"[1, 2]", "must be a JSON object"),
+        (b'{"name": NaN}', "NaN is not a JSON number"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b"", "invalid JSON"),
+    ],
+)
+def test_undecodable_files_get_one_clear_error(tmp_path: Path, content: bytes, reason: str) -> None:
+    write(tmp_path, "odd.json", content)
+    loaded = load_presets(tmp_path)
+    assert len(loaded.errors) == 1 and reason in loaded.errors[0].reason
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    write(tmp_path, "bom.json", b"\xef\xbb\xbf" + json.dumps(GOOD).encode())
+    assert list(load_presets(tmp_path).presets) == ["bom"]
+
+
+def test_files_over_one_megabyte_are_refused_unread(tmp_path: Path) -> None:
+    write(tmp_path, "huge.json", {**GOOD, "description": "x" * 1_100_000})
+    (error,) = load_presets(tmp_path).errors
+    assert "larger than 1 MB" in error.reason
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Upper.json",
+        "two words.json",
+        "under_score.json",
+        "-dash.json",
+        "a--b.json",
+        "double.json.json",
+        "CAPS.JSON",
+    ],
+)
+def test_odd_file_names_are_refused_with_the_naming_rule(tmp_path: Path, name: str) -> None:
+    write(tmp_path, name, GOOD)
+    (error,) = load_presets(tmp_path).errors
+    assert error.file == name and "lower-case letters" in error.reason
+
+
+def test_links_outside_the_folder_and_folders_are_refused(tmp_path: Path) -> None:
+    outside = write(tmp_path, "outside.json", GOOD)
+    presets = tmp_path / "presets"
+    presets.mkdir()
+    (presets / "escape.json").symlink_to(outside)
+    (presets / "inside.json").symlink_to(write(presets, "real.json", GOOD))
+    (presets / "folder.json").mkdir()
+    (presets / "dangling.json").symlink_to(tmp_path / "missing.json")
+    loaded = load_presets(presets)
+    assert sorted(loaded.presets) == ["inside", "real"]
+    reasons = {e.file: e.reason for e in loaded.errors}
+    assert "outside the presets folder" in reasons["escape.json"]
+    assert "not a regular file" in reasons["folder.json"]
+    assert "cannot be read" in reasons["dangling.json"]
+
+
+def test_loading_never_changes_the_folder(
+    tmp_path: Path, folder_hash: Callable[[Path], dict[str, str]]
+) -> None:
+    write(tmp_path, "good.json", GOOD)
+    write(tmp_path, "broken.json", "{")
+    write(tmp_path, "bad.json", {**GOOD, "values": {"horizon_years": 99}})
+    before = folder_hash(tmp_path)
+    load_presets(tmp_path)
+    assert folder_hash(tmp_path) == before
+
+
+def test_a_missing_folder_is_one_error_not_an_exception(tmp_path: Path) -> None:
+    loaded = load_presets(tmp_path / "nowhere")
+    assert loaded.presets == {} and "unreadable" in loaded.errors[0].reason
+
+
+def test_the_folder_comes_from_whatif_presets_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "mine.json", GOOD)
+    monkeypatch.setenv("WHATIF_PRESETS_DIR", os.fspath(tmp_path))
+    assert list(load_presets().presets) == ["mine"]
+
+
+def test_a_written_preset_document_reads_back_as_the_same_scenario() -> None:
+    scenario = Scenario(price_per_mtok_usd=12.34, horizon_years=7)
+    preset = parse_preset("mine", preset_document("Mine", "Saved from the page.", scenario))
+    assert isinstance(preset, Preset) and preset.scenario == scenario

@@ -1,0 +1,48 @@
+"""Numbers as executives read them: compact money, signed points, "n/a" for undefined."""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+NOT_AVAILABLE: Final = "n/a"
+_SCALES: Final = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+Kind = Literal["usd", "usd_small", "pct", "pct_plain", "pp", "months"]
+
+
+def format_money(value_usd: float) -> str:
+    """$10.8B, -$1.23M, $61.09: three significant digits above a thousand."""
+    sign = "-" if value_usd < 0 else ""
+    size = abs(value_usd)
+    for scale, suffix in _SCALES:
+        if size >= scale * 0.9995:
+            scaled = size / scale
+            decimals = 0 if scaled >= 99.95 else 1 if scaled >= 9.995 else 2
+            return f"{sign}${scaled:.{decimals}f}{suffix}"
+    return f"{sign}${size:,.2f}"
+
+
+def format_kpi(value: float | None, kind: Kind) -> str:
+    """One KPI value with its unit; None (undefined) reads "n/a"."""
+    if value is None:
+        return NOT_AVAILABLE
+    if kind == "usd":
+        return format_money(value)
+    if kind == "usd_small":
+        return f"${value:,.2f}" if value >= 0 else f"-${-value:,.2f}"
+    if kind == "pct":
+        return f"{value:,.1f}%"
+    if kind == "pct_plain":
+        return f"{value:.2f}%"
+    if kind == "pp":
+        return f"{value:+.2f} pp"
+    return f"{value:,.0f} months"
+
+
+_MARKDOWN_SPECIALS: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown as itself in Markdown: no emphasis, links, HTML, LaTeX ($) or directives."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

@@ -1,0 +1,211 @@
+"""Share links: Scenario <-> query parameters, as shared MODEL.md says.
+
+A link is `preset=ID` (optional) plus fields named exactly as the Scenario's,
+with plain decimal values. Given fields override the preset; missing ones come
+from the preset, or from the defaults when there is none.
+
+Decoding never raises. Each parameter it cannot use is ignored with a
+`LinkWarning` naming it and saying why, and the rest of the link still applies.
+Rules where MODEL.md is silent: a repeated parameter uses its last value (as
+browsers and Streamlit read it) and says so; numbers may carry an exponent
+(`1e3`) but not NaN, infinity, spaces or digit separators; an integer field
+accepts only whole numbers; when the link's revenue falls below the ad revenue
+the link's revenue parameters are ignored. Streamlit's own `embed` and
+`embed_options` parameters pass silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+from urllib.parse import parse_qsl, urlencode
+
+from pydantic import ValidationError
+
+from whatif.presets import PRESET_ID, Preset
+from whatif.scenario import FIELDS, FIELDS_BY_NAME, FieldSpec, Scenario
+
+PRESET_PARAM: Final = "preset"
+PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
+_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_SHOWN_CHARS: Final = 40
+
+Params = str | Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]]
+
+
+def _shown(text: str) -> str:
+    """A parameter name or value as it is safe and short to show in a message."""
+    text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+@dataclass(frozen=True)
+class LinkWarning:
+    """One part of a link that was ignored, and why."""
+
+    param: str
+    value: str
+    reason: str
+    repeated: bool = False
+
+    @property
+    def problem(self) -> str:
+        """The parameter and what is wrong with it."""
+        return f'"{_shown(self.param)}={_shown(self.value)}": {self.reason}'
+
+    def __str__(self) -> str:
+        return f"{self.problem} (ignored)"
+
+
+@dataclass(frozen=True)
+class LinkDecode:
+    """What a link means: the scenario, its preset, and what was ignored."""
+
+    scenario: Scenario
+    preset_id: str | None
+    warnings: tuple[LinkWarning, ...]
+
+
+def parse_params(params: Params) -> list[tuple[str, str]]:
+    """Name/value pairs, in order, from a URL, a query string, a mapping or pairs."""
+    if isinstance(params, str):
+        query = params.split("#", 1)[0]
+        query = query.split("?", 1)[1] if "?" in query else query
+        return parse_qsl(query, keep_blank_values=True, max_num_fields=None)
+    if isinstance(params, Mapping):
+        pairs: list[tuple[str, str]] = []
+        for key, value in params.items():
+            values = [value] if isinstance(value, str) else list(value)
+            pairs.extend((str(key), str(v)) for v in values)
+        return pairs
+    return [(str(k), str(v)) for k, v in params]
+
+
+def format_number(value: float, spec: FieldSpec | None = None) -> str:
+    """A plain decimal that reads back as exactly the same float (no exponent)."""
+    if spec is not None and spec.is_int:
+        return str(int(value))
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _parse_value(spec: FieldSpec, raw: str) -> float | int | str:
+    """The field's value, or the reason it cannot be used."""
+    if raw == "":
+        return "empty value"
+    if not _NUMBER.fullmatch(raw):
+        return "not a number (use plain decimals such as 12.5)"
+    number = float(raw)
+    if not math.isfinite(number):
+        return "not a finite number"
+    if not spec.minimum <= number <= spec.maximum:
+        return (
+            f"outside the valid range {format_number(spec.minimum)} to "
+            f"{format_number(spec.maximum)} ({spec.unit})"
+        )
+    if spec.is_int:
+        if not number.is_integer():
+            return "must be a whole number"
+        return int(number)
+    return number + 0.0  # -0 reads as 0
+
+
+def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _repeats(grouped: dict[str, list[str]]) -> list[LinkWarning]:
+    return [
+        LinkWarning(
+            key, values[0], f"given {len(values)} times; the last value is used", repeated=True
+        )
+        for key, values in grouped.items()
+        if len(values) > 1 and (key in FIELDS_BY_NAME or key == PRESET_PARAM)
+    ]
+
+
+def _preset(raw: str, presets: Mapping[str, Preset]) -> Preset | LinkWarning:
+    if not PRESET_ID.fullmatch(raw):
+        return LinkWarning(PRESET_PARAM, raw, "not a valid preset id")
+    if raw not in presets:
+        return LinkWarning(PRESET_PARAM, raw, "no preset with this id")
+    return presets[raw]
+
+
+def _overrides(
+    grouped: dict[str, list[str]], warnings: list[LinkWarning]
+) -> dict[str, float | int]:
+    """The usable field values; every other parameter adds a warning."""
+    overrides: dict[str, float | int] = {}
+    for key, values in grouped.items():
+        if key == PRESET_PARAM or key in PASS_THROUGH:
+            continue
+        spec = FIELDS_BY_NAME.get(key)
+        parsed = _parse_value(spec, values[-1]) if spec else "unknown parameter"
+        if isinstance(parsed, str):
+            warnings.append(LinkWarning(key, values[-1], parsed))
+        else:
+            overrides[key] = parsed
+    return overrides
+
+
+def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
+    """The scenario a link describes; never raises, every ignored part is warned."""
+    grouped = _group(parse_params(params))
+    warnings = _repeats(grouped)
+    preset: Preset | None = None
+    if PRESET_PARAM in grouped:
+        found = _preset(grouped[PRESET_PARAM][-1], presets)
+        if isinstance(found, LinkWarning):
+            warnings.append(found)
+        else:
+            preset = found
+    overrides = _overrides(grouped, warnings)
+    base = dict(preset.values) if preset else {}
+    try:
+        scenario = Scenario.model_validate({**base, **overrides})
+    except ValidationError as exc:
+        # Only the cross-field rule can fail here: every value passed its range.
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        for key in ("revenue_busd", "ad_revenue_busd"):
+            if key in overrides:
+                warnings.append(LinkWarning(key, grouped[key][-1], reason))
+                del overrides[key]
+        scenario = Scenario.model_validate({**base, **overrides})
+    return LinkDecode(
+        scenario=scenario,
+        preset_id=preset.id if preset else None,
+        warnings=tuple(warnings),
+    )
+
+
+def link_params(
+    scenario: Scenario, preset_id: str | None = None, *, base: Scenario | None = None
+) -> dict[str, str]:
+    """The link's parameters: every field, or with `base` only those that differ."""
+    params = {PRESET_PARAM: preset_id} if preset_id else {}
+    for spec in FIELDS:
+        value = getattr(scenario, spec.name)
+        if base is None or value != getattr(base, spec.name):
+            params[spec.name] = format_number(value, spec)
+    return params
+
+
+def encode_link(
+    scenario: Scenario, preset_id: str | None = None, *, base: Scenario | None = None
+) -> str:
+    """The query string of a link (without `?`).
+
+    Without `base` the link is complete and self-contained: it names every
+    field, so it gives the same numbers later even if presets or defaults change.
+    """
+    return urlencode(link_params(scenario, preset_id, base=base))

@@ -1,0 +1,117 @@
+"""The headline KPIs as tiles: label, value with its unit, change against a reference.
+
+The page shows them as metric tiles and the CLI as the top of its table, so the
+wording and the units are decided once, here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from whatif.formatting import format_kpi, format_money
+from whatif.links import format_number
+from whatif.model import Result
+
+DeltaColour = Literal["normal", "inverse", "off"]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI as shown: `delta` is the change against the reference, when there is one."""
+
+    label: str
+    value: str
+    delta: str | None
+    delta_colour: DeltaColour
+    help: str
+
+
+def payback_text(result: Result) -> str:
+    month = result.kpis.payback_month
+    return f"month {month}" if month else f"not within {result.scenario.horizon_years} years"
+
+
+def _delta(now: float | None, then: float | None, kind: Literal["usd", "pp"]) -> str | None:
+    if now is None or then is None or abs(now - then) < 1e-9:
+        return None
+    if kind == "usd":
+        text = format_money(now - then)
+        return ("+" + text if now >= then else text) + " vs preset"
+    return f"{now - then:+,.2f} pp vs preset"
+
+
+def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
+    """The six headline tiles; deltas against `reference` (the preset) when given."""
+    k, s = result.kpis, result.scenario
+    r = reference.kpis if reference else None
+
+    def delta(name: str, kind: Literal["usd", "pp"]) -> str | None:
+        return _delta(getattr(k, name), getattr(r, name), kind) if r else None
+
+    share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
+    return [
+        Tile(
+            f"ROI over {s.horizon_years} years",
+            format_kpi(k.roi_pct, "pct"),
+            delta("roi_pct", "pp"),
+            "normal",
+            "(benefits − costs) / costs. Benefits: productivity value, ad profit and the "
+            "book value left at the end; costs: token spend and capex.",
+        ),
+        Tile(
+            f"NPV at {format_number(s.discount_rate_pct)}%",
+            format_kpi(k.npv_usd, "usd"),
+            delta("npv_usd", "usd"),
+            "normal",
+            "Monthly net cash discounted at the discount rate, plus the discounted book value.",
+        ),
+        Tile(
+            "Payback",
+            payback_text(result),
+            None,
+            "off",
+            "First month in which cumulative net cash is no longer negative.",
+        ),
+        Tile(
+            "Token spend, year 1",
+            format_kpi(k.token_spend_year1_usd, "usd"),
+            delta("token_spend_year1_usd", "usd"),
+            "inverse",
+            "Vendor and in-house token cost over the first twelve months.",
+        ),
+        Tile(
+            "Token cost per user-hour",
+            format_kpi(k.token_cost_per_user_hour_usd, "usd_small"),
+            delta("token_cost_per_user_hour_usd", "usd"),
+            "inverse",
+            f"Year-1 token spend per AI user over 2,080 working hours: {share} of a "
+            "user's loaded cost.",
+        ),
+        Tile(
+            "Margin impact, year 1",
+            format_kpi(k.margin_impact_year1_pp, "pp"),
+            delta("margin_impact_year1_pp", "pp"),
+            "normal",
+            "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
+        ),
+    ]
+
+
+def year_table(result: Result) -> list[dict[str, str]]:
+    """One row per year, formatted with units, for the page's table and the CLI's."""
+    return [
+        {
+            "Year": str(y.year),
+            "Token spend": format_money(y.token_spend_usd),
+            "Productivity value": format_money(y.productivity_value_usd),
+            "Ad profit": format_money(y.ad_profit_usd),
+            "Depreciation": format_money(y.depreciation_usd),
+            "Operating impact": format_money(y.operating_impact_usd),
+            "Capex": format_money(y.capex_usd),
+            "Net cash": format_money(y.net_cash_usd),
+            "Margin with AI": format_kpi(y.operating_margin_with_ai_pct, "pct_plain"),
+            "Margin impact": format_kpi(y.margin_impact_pp, "pp"),
+        }
+        for y in result.years
+    ]
