@@ -247,7 +247,7 @@ def render_preset_context(
     if changed:
         what = "; ".join(
             f"{s.label} {format_number(getattr(base, s.name), s)} → "
-            f"{format_number(getattr(scenario, s.name), s)} {s.unit}"
+            f"{format_number(getattr(scenario, s.name), s)} ({s.unit})"
             for s in changed[:6]
         )
         more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
@@ -275,11 +275,11 @@ def render_kpis(result: Result, reference: Result | None) -> None:
 
 def render_charts(result: Result) -> None:
     top = st.columns(2)
-    top[0].altair_chart(charts.income_bridge(result), use_container_width=True)
-    top[1].altair_chart(charts.cumulative_cash(result), use_container_width=True)
+    top[0].altair_chart(charts.income_bridge(result), width="stretch")
+    top[1].altair_chart(charts.cumulative_cash(result), width="stretch")
     bottom = st.columns(2)
-    bottom[0].altair_chart(charts.margin_by_year(result), use_container_width=True)
-    bottom[1].altair_chart(charts.benefits_and_costs(result), use_container_width=True)
+    bottom[0].altair_chart(charts.margin_by_year(result), width="stretch")
+    bottom[1].altair_chart(charts.benefits_and_costs(result), width="stretch")
 
 
 def render_tables(result: Result) -> None:

@@ -118,7 +118,8 @@ def _describe(errors: list[Any], prefix: str) -> tuple[str | None, str]:
         loc = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
         msg = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
         msg = msg.removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}" if loc else msg)
+        # A lone error's field is already named beside the file; more are each named.
+        parts.append(f"{loc}: {msg}" if loc and len(errors) > 1 else msg)
     first = ".".join(str(p) for p in (prefix, *errors[0]["loc"]) if p != "") or None
     return first, "; ".join(parts)
 

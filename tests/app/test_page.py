@@ -1,0 +1,175 @@
+"""The page under Streamlit's AppTest: presets, sliders, links and broken preset files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
+from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.summary import kpi_tiles
+
+PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+Page = Callable[..., AppTest]
+
+
+def shown_kpis(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def expected_kpis(scenario: Scenario) -> dict[str, str]:
+    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
+
+
+def npv_usd(app: AppTest) -> float:
+    values = {name: app.session_state[name] for name in Scenario.model_fields}
+    return evaluate(Scenario(**values)).kpis.npv_usd
+
+
+@pytest.mark.parametrize("preset_id", sorted(PRESETS))
+def test_every_preset_renders_its_own_numbers_without_exception(page: Page, preset_id: str) -> None:
+    app = page(preset=preset_id)
+    assert not app.exception
+    assert shown_kpis(app) == expected_kpis(PRESETS[preset_id].scenario)
+    assert len(app.get("vega_lite_chart")) == 4
+    assert not app.warning and not app.error
+
+
+def test_a_bare_address_opens_on_the_meta_2025_preset(page: Page) -> None:
+    app = page()
+    assert app.selectbox(key="preset_choice").value == "meta-2025"
+    assert shown_kpis(app) == expected_kpis(Scenario())
+    labels = " ".join(shown_kpis(app))
+    for word in (
+        "ROI",
+        "NPV",
+        "Payback",
+        "Token spend",
+        "Token cost per user-hour",
+        "Margin impact",
+    ):
+        assert word in labels
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "npv_rises"),
+    [
+        ("productivity_gain_pct", 400.0, True),
+        ("price_per_mtok_usd", 40.0, False),
+        ("tokens_per_month_t", 300.0, False),
+        ("ad_conversion_lift_pct", 10.0, True),
+        ("ai_capex_busd_per_year", 150.0, False),
+    ],
+)
+def test_each_headline_slider_moves_the_kpis_the_expected_way(
+    page: Page, field: str, value: float, npv_rises: bool
+) -> None:
+    app = page(preset="meta-2025")
+    before = npv_usd(app)
+    app.slider(key=field).set_value(value).run()
+    assert not app.exception
+    after = npv_usd(app)
+    assert (after > before) is npv_rises
+    expected = Scenario().model_copy(update={field: value})
+    assert shown_kpis(app) == expected_kpis(expected)
+    assert field in HEADLINE_FIELDS
+
+
+def test_moving_a_slider_after_a_preset_says_the_scenario_now_differs(page: Page) -> None:
+    app = page(preset="seed-leak")
+    assert not app.info
+    app.slider(key="price_per_mtok_usd").set_value(20.0).run()
+    assert "Changed from the preset" in app.info[0].value
+    assert "Price per million tokens 15 → 20" in app.info[0].value
+    assert any("vs preset" in (m.delta or "") for m in app.metric)
+
+
+def test_choosing_a_preset_sets_every_field(page: Page) -> None:
+    app = page(preset="meta-2025")
+    app.selectbox(key="preset_choice").set_value("seed-leak").run()
+    for name, value in PRESETS["seed-leak"].scenario.model_dump().items():
+        assert app.session_state[name] == value
+    assert shown_kpis(app) == expected_kpis(PRESETS["seed-leak"].scenario)
+
+
+def test_a_link_overrides_its_preset_field_by_field(page: Page) -> None:
+    app = page(preset="seed-leak", price_per_mtok_usd="20", horizon_years="7")
+    expected = PRESETS["seed-leak"].scenario.model_copy(
+        update={"price_per_mtok_usd": 20.0, "horizon_years": 7}
+    )
+    assert shown_kpis(app) == expected_kpis(expected)
+
+
+def test_a_link_with_bad_parameters_still_renders_and_warns_about_each(page: Page) -> None:
+    app = page(
+        preset="no-such-preset",
+        price_per_mtok_usd="abc",
+        ai_users="1.5",
+        tokens_per_month_t="9999",
+        colour="red",
+        horizon_years="3",
+    )
+    assert not app.exception
+    (warning,) = app.warning
+    for name in ("preset", "price_per_mtok_usd", "ai_users", "tokens_per_month_t", "colour"):
+        assert name in warning.value.replace("\\", "")
+    assert shown_kpis(app) == expected_kpis(Scenario(horizon_years=3))
+
+
+def test_a_value_streamlit_would_read_but_the_link_codec_refuses_is_ignored(page: Page) -> None:
+    # float() reads "1_0" as 10; the codec refuses digit separators, and the page follows it.
+    app = page(price_per_mtok_usd="1_0")
+    assert app.session_state["price_per_mtok_usd"] == 5.0
+    assert "price_per_mtok_usd" in app.warning[0].value.replace("\\", "")
+
+
+def write_presets(folder: Path) -> None:
+    good = {"name": "Good one", "description": "Works.", "values": {"horizon_years": 4}}
+    (folder / "good.json").write_text(json.dumps(good))
+    (folder / "broken.json").write_text('{"name": "x",\n "description": }')
+    (folder / "too-big.json").write_text(
+        json.dumps({**good, "values": {"price_per_mtok_usd": 1000}})
+    )
+    (folder / "script.json").write_text(
+        json.dumps({**good, "name": "<script>alert(1)</script>", "description": "**bold** $x$"})
+    )
+
+
+def test_broken_preset_files_are_named_and_the_others_still_work(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_presets(tmp_path)
+    monkeypatch.setenv("WHATIF_PRESETS_DIR", str(tmp_path))
+    app = page(preset="good")
+    assert not app.exception
+    (error,) = app.error
+    text = error.value.replace("\\", "")
+    assert "broken.json, line 2" in text and "too-big.json" in text
+    assert "values.price_per_mtok_usd" in text
+    assert app.selectbox(key="preset_choice").options == [
+        "Model defaults (no preset)",
+        "Good one",
+        "<script>alert(1)</script>",
+    ]
+    assert shown_kpis(app) == expected_kpis(Scenario(horizon_years=4))
+
+
+def test_preset_text_is_shown_escaped_not_as_markup(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_presets(tmp_path)
+    monkeypatch.setenv("WHATIF_PRESETS_DIR", str(tmp_path))
+    app = page(preset="script")
+    caption = app.caption[0].value
+    assert r"\<script\>" in caption and r"\*\*bold\*\*" in caption and r"\$x\$" in caption
+
+
+def test_the_share_section_shows_the_complete_link_of_the_codec(page: Page) -> None:
+    app = page(preset="seed-leak", price_per_mtok_usd="20")
+    link = app.code[0].value
+    assert "preset=seed-leak" in link and "price_per_mtok_usd=20" in link
+    assert "horizon_years=5" in link and link.count("=") == 20

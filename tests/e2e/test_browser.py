@@ -1,0 +1,164 @@
+"""The page in a real browser: sliders, the address bar, presets, bad links and files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, expect
+
+from tests.e2e.conftest import VIEWPORT, Server, kpis, settle
+from whatif import Scenario, evaluate, load_presets
+from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.summary import kpi_tiles
+
+pytestmark = pytest.mark.e2e
+PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+
+
+def expected(scenario: Scenario) -> dict[str, str]:
+    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_the_page_opens_on_the_evidence_preset_with_kpis_and_charts(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url)
+    settle(page)
+    expect(page.get_by_role("heading", name="What does AI spending do")).to_be_visible()
+    assert kpis(page) == expected(Scenario())
+    assert query(page) == {"preset": ["meta-2025"]}
+
+
+def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    bridge = page.locator(".vega-embed").first
+    before = bridge.inner_html()
+    price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    price.focus()
+    for _ in range(4):  # 4 steps of $0.25: $5 -> $6
+        price.press("ArrowRight")
+    page.wait_for_url("**price_per_mtok_usd=6**")
+    want = expected(Scenario(price_per_mtok_usd=6))
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
+    settle(page)
+    assert kpis(page) == want
+    assert bridge.inner_html() != before, "the income bridge was not redrawn"
+    expect(page.get_by_text("Changed from the preset")).to_be_visible()
+
+
+def test_the_address_bar_opened_in_a_fresh_browser_shows_the_same_kpis(
+    page: Page, app_server: Server, browser: Browser
+) -> None:
+    page.goto(app_server.url + "?preset=seed-leak")
+    settle(page)
+    capex = page.locator('[data-testid="stSlider"] input[type="range"]').nth(4)
+    capex.focus()
+    capex.press("PageUp")
+    page.wait_for_url("**ai_capex_busd_per_year=**")
+    settle(page)
+    shown = kpis(page)
+    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    other = fresh.new_page()
+    other.goto(page.url)
+    settle(other)
+    assert kpis(other) == shown
+    capex_now = float(query(page)["ai_capex_busd_per_year"][0])
+    assert shown == expected(
+        PRESETS["seed-leak"].scenario.model_copy(update={"ai_capex_busd_per_year": capex_now})
+    )
+    fresh.close()
+
+
+def test_choosing_a_preset_sets_the_sliders_and_the_link(page: Page, app_server: Server) -> None:
+    page.goto(app_server.url + "?preset=meta-2025&price_per_mtok_usd=7")
+    settle(page)
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="Seed leak at list price").click()
+    page.wait_for_url("**preset=seed-leak**")
+    settle(page)
+    price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    expect(price).to_have_value("15")
+    assert query(page) == {"preset": ["seed-leak"]}
+    assert kpis(page) == expected(PRESETS["seed-leak"].scenario)
+
+
+def test_a_bad_link_shows_the_page_with_a_warning_naming_each_ignored_parameter(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=nope&price_per_mtok_usd=abc&colour=red&horizon_years=3")
+    settle(page)
+    warning = page.get_by_test_id("stAlertContentWarning")
+    expect(warning).to_contain_text("This link had parts that were ignored")
+    for name in ("preset=nope", "price_per_mtok_usd=abc", "colour=red"):
+        expect(warning).to_contain_text(name)
+    assert kpis(page) == expected(Scenario(horizon_years=3))
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def hostile_presets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("presets")
+    good = {"name": "Good one", "description": "Works.", "values": {"horizon_years": 4}}
+    (folder / "good.json").write_text(json.dumps(good))
+    (folder / "syntax.json").write_text('{\n  "name": "x",\n  "description": \n}')
+    (folder / "range.json").write_text(json.dumps({**good, "values": {"ai_users": -5}}))
+    (folder / "hostile.json").write_text(
+        json.dumps(
+            {
+                **good,
+                "name": "<script>window.__xss = 1</script>",
+                "description": (
+                    '<img src=x onerror="window.__xss = 2"> [click](javascript:window.__xss=3)'
+                ),
+            }
+        )
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_presets: Path) -> Iterator[Server]:
+    server = Server(presets_dir=hostile_presets)
+    yield server
+    server.stop()
+
+
+def test_broken_and_hostile_preset_files_are_named_and_nothing_runs(
+    page: Page, hostile_server: Server, hostile_presets: Path
+) -> None:
+    before = _digest(hostile_presets)
+    dialogs: list[str] = []
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    page.goto(hostile_server.url + "?preset=hostile")
+    settle(page)
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("syntax.json, line 4")
+    expect(error).to_contain_text("range.json, field values.ai_users")
+    expect(page.get_by_text("<script>window.__xss = 1</script>").first).to_be_visible()
+    expect(page.get_by_text('<img src=x onerror="window.__xss = 2">', exact=False)).to_be_visible()
+    page.get_by_text("click](javascript").first.click()
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
+    assert kpis(page) == expected(Scenario(horizon_years=4))
+    assert _digest(hostile_presets) == before
