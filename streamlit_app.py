@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.analysis_view import render_analysis
 from whatif import (
     FIELDS,
     FieldSpec,
@@ -347,7 +348,7 @@ def main() -> None:
     render_notices(presets)
     render_preset_context(presets, choice, scenario, base)
     render_kpis(result, evaluate(base) if scenario != base else None)
-    render_charts(result)
+    render_analysis(result, presets, choice, render_charts)
     render_tables(result)
     render_share(scenario, choice, presets)
 

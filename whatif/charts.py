@@ -34,18 +34,18 @@ def _scale(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=[COLOURS[n] for n in names])
 
 
-def _title(text: str, subtitle: str) -> alt.TitleParams:
+def title(text: str, subtitle: str) -> alt.TitleParams:
     return alt.TitleParams(
         text, subtitle=subtitle, anchor="start", fontSize=15, subtitleFontSize=12
     )
 
 
-def _finish(
-    chart: alt.Chart | alt.LayerChart, title: alt.TitleParams
+def finish(
+    chart: alt.Chart | alt.LayerChart, heading: alt.TitleParams, height: int = HEIGHT
 ) -> alt.Chart | alt.LayerChart:
     """Same frame for every chart: width fits the column, the plot keeps its height."""
     return chart.properties(
-        title=title, height=HEIGHT, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        title=heading, height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
     )
 
 
@@ -101,9 +101,9 @@ def income_bridge(result: Result) -> alt.Chart | alt.LayerChart:
         f"Year 1: {format_money(year.baseline_operating_income_usd)} before AI, "
         f"{format_money(total)} with it"
     )
-    return _finish(
+    return finish(
         alt.LayerChart(layer=[bars, labels]),
-        _title("Where does year-1 operating income go?", subtitle),
+        title("Where does year-1 operating income go?", subtitle),
     )
 
 
@@ -150,9 +150,7 @@ def cumulative_cash(result: Result) -> alt.Chart | alt.LayerChart:
         subtitle = f"Cash turns positive in month {payback}"
     else:
         subtitle = f"No payback within {result.scenario.horizon_years} years"
-    return _finish(
-        alt.LayerChart(layer=layers), _title("When does the AI spend pay back?", subtitle)
-    )
+    return finish(alt.LayerChart(layer=layers), title("When does the AI spend pay back?", subtitle))
 
 
 def margin_by_year(result: Result) -> alt.Chart | alt.LayerChart:
@@ -186,7 +184,7 @@ def margin_by_year(result: Result) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    return _finish(chart, _title("What happens to the operating margin?", subtitle))
+    return finish(chart, title("What happens to the operating margin?", subtitle))
 
 
 def benefits_and_costs(result: Result) -> alt.Chart | alt.LayerChart:
@@ -232,9 +230,9 @@ def benefits_and_costs(result: Result) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    return _finish(
+    return finish(
         chart,
-        _title(
+        title(
             "Do the benefits cover the costs?",
             "Each year: benefits (left bar) against token spend and depreciation (right)",
         ),

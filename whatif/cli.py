@@ -1,9 +1,12 @@
-"""The command line: `python -m whatif [--preset ID] [--set FIELD=VALUE ...] [--link URL] [--json]`.
+"""The command line: `python -m whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...]
+[--link URL] [--json]`.
 
-Input is read like a link: the preset first, then the link's fields, then each
-`--set`, later ones overriding earlier ones. Any bad part (unknown preset,
-field or parameter, a value that is not a number or is out of range) is
-reported on standard error, naming it, and the command exits 2.
+Without a command it evaluates the scenario; `breakeven`, `sensitivity`,
+`compare` and `simulate` run the analyses of whatif/analysis.py on it. Input is
+read like a link: the link first, then --preset, then each `--set`, later ones
+overriding earlier ones. Any bad part (unknown preset, field or parameter, a
+value that is not a number or is out of range) is reported on standard error,
+naming it, and the command exits 2.
 """
 
 from __future__ import annotations
@@ -12,16 +15,36 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
+from whatif.analysis import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    Compared,
+    break_evens,
+    compare,
+    sensitivity,
+    simulate,
+)
 from whatif.formatting import format_kpi
-from whatif.links import PRESET_PARAM, decode_link, format_number, parse_params
+from whatif.links import PRESET_PARAM, LinkDecode, decode_link, format_number, parse_params
 from whatif.model import Result, evaluate, result_to_json
 from whatif.presets import PresetSet, load_presets
-from whatif.scenario import FIELDS, Scenario
+from whatif.reports import (
+    breakeven_json,
+    breakeven_text,
+    compare_json,
+    compare_text,
+    sensitivity_json,
+    sensitivity_text,
+    simulate_json,
+    simulate_text,
+)
+from whatif.scenario import FIELDS
 from whatif.summary import kpi_tiles, year_table
 
 EXIT_USAGE: Final = 2
+MAX_DRAWS: Final = 1_000_000
 
 
 class InputError(Exception):
@@ -38,6 +61,14 @@ def _fields_help() -> str:
     return "\n".join(lines)
 
 
+COMMANDS: Final = {
+    "breakeven": "the value of each headline driver at which NPV is zero, others held",
+    "sensitivity": "NPV at each driver's low and high value, largest swing first",
+    "compare": "KPIs of presets or links beside the scenario's",
+    "simulate": "Monte Carlo of NPV, ROI and year-1 margin impact over the ranges",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m whatif",
@@ -45,25 +76,57 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_fields_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_scenario_arguments(parser)
+    add_scenario_arguments(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, summary in COMMANDS.items():
+        command = commands.add_parser(name, help=summary, description=summary)
+        add_scenario_arguments(command, suppress=True)
+        if name == "compare":
+            command.add_argument(
+                "items",
+                nargs="+",
+                metavar="PRESET-OR-LINK",
+                help="2 to 4 preset ids or share links",
+            )
+        if name == "simulate":
+            command.add_argument(
+                "--draws",
+                type=int,
+                default=DEFAULT_DRAWS,
+                help=f"number of draws (default {DEFAULT_DRAWS:,})",
+            )
+            command.add_argument(
+                "--seed", type=int, default=DEFAULT_SEED, help="random seed (default: the page's)"
+            )
     return parser
 
 
-def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--preset", metavar="ID", help="start from this preset's values")
+def add_scenario_arguments(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The scenario options; a command's copies leave the top level's values alone."""
+    unset: Any = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--preset", metavar="ID", default=unset, help="start from this preset's values"
+    )
     parser.add_argument(
         "--set",
         metavar="FIELD=VALUE",
         action="append",
-        default=[],
         dest="assignments",
+        default=unset if suppress else [],
         help="override one field (repeatable)",
     )
-    parser.add_argument("--link", metavar="URL", help="a share link or its query string")
-    parser.add_argument("--json", action="store_true", help="print the MODEL.md JSON object")
+    parser.add_argument(
+        "--link", metavar="URL", default=unset, help="a share link or its query string"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=unset if suppress else False,
+        help="print JSON instead of a table",
+    )
 
 
-def scenario_from_args(args: argparse.Namespace, presets: PresetSet) -> Scenario:
+def scenario_from_args(args: argparse.Namespace, presets: PresetSet) -> LinkDecode:
     """The scenario the arguments describe, or InputError naming every bad part.
 
     The link is read first, then --preset and each --set override it, so a
@@ -86,7 +149,7 @@ def scenario_from_args(args: argparse.Namespace, presets: PresetSet) -> Scenario
     problems += [w.problem for w in decoded.warnings if not (w.repeated and w.param in overridden)]
     if problems:
         raise InputError("\n".join(problems))
-    return decoded.scenario
+    return decoded
 
 
 def render_table(result: Result) -> str:
@@ -111,18 +174,56 @@ def render_table(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _compared(items: Sequence[str], presets: PresetSet) -> list[Compared]:
+    """Each compare item, a preset id or a link, as a labelled scenario."""
+    if not 2 <= len(items) <= 4:
+        raise InputError(f"compare takes 2 to 4 presets or links, not {len(items)}")
+    chosen, problems = [], []
+    for item in items:
+        if item in presets.presets:
+            chosen.append((presets.presets[item].name, presets.presets[item].scenario))
+            continue
+        decoded = decode_link(item, presets.presets)
+        if decoded.warnings or not parse_params(item):
+            reasons = "; ".join(w.problem for w in decoded.warnings) or "no preset or link"
+            problems.append(f"{item!r}: {reasons}")
+        chosen.append((item, decoded.scenario))
+    if problems:
+        raise InputError("\n".join(problems))
+    return compare(chosen)
+
+
+def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tuple[Any, str]:
+    """The command's JSON object and its text."""
+    scenario = decoded.scenario
+    preset = presets.presets.get(decoded.preset_id or "")
+    ranges = preset.ranges if preset else None
+    if args.command == "breakeven":
+        found = break_evens(scenario)
+        return breakeven_json(found), breakeven_text(found)
+    if args.command == "sensitivity":
+        npv, swings = evaluate(scenario).kpis.npv_usd, sensitivity(scenario, ranges)
+        return sensitivity_json(npv, swings), sensitivity_text(npv, swings)
+    if args.command == "compare":
+        others = _compared(args.items, presets)
+        (current,) = compare([("Current scenario", scenario)])
+        return compare_json(current, others), compare_text(current, others)
+    if args.command == "simulate":
+        if not 1 <= args.draws <= MAX_DRAWS:
+            raise InputError(f"--draws must be 1 to {MAX_DRAWS:,}")
+        simulation = simulate(scenario, ranges, draws=args.draws, seed=args.seed)
+        return simulate_json(simulation), simulate_text(simulation)
+    result = evaluate(scenario)
+    return result_to_json(result), render_table(result)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     presets = load_presets()
     try:
-        scenario = scenario_from_args(args, presets)
+        document, text = run(args, scenario_from_args(args, presets), presets)
     except InputError as exc:
         print(f"error: invalid input, nothing computed:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = evaluate(scenario)
-    if args.json:
-        print(json.dumps(result_to_json(result), indent=2, allow_nan=False))
-    else:
-        print(render_table(result))
+    print(json.dumps(document, indent=2, allow_nan=False) if args.json else text)
     return 0

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from whatif.scenario import Scenario
+from whatif.scenario import FIELDS, FIELDS_BY_NAME, Scenario
 
 MAX_PRESET_BYTES: Final = 1_000_000
 PRESET_ID: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -40,6 +40,10 @@ class PresetFile(BaseModel):
         default_factory=dict,
         description="Any subset of the scenario fields; missing ones take the defaults.",
     )
+    ranges: dict[str, list[float]] = Field(
+        default_factory=dict,
+        description="Optional [low, high] per field for sensitivity and Monte Carlo.",
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Preset:
     sources: tuple[str, ...]
     values: Mapping[str, float]
     scenario: Scenario
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,23 @@ def _describe(errors: list[Any], prefix: str) -> tuple[str | None, str]:
     return first, "; ".join(parts)
 
 
+def _range_problem(name: str, bounds: list[float]) -> str | None:
+    """Why a preset's [low, high] for one field is unusable, or None."""
+    spec = FIELDS_BY_NAME.get(name)
+    if spec is None:
+        return "unknown field"
+    if len(bounds) != 2:
+        return "must be [low, high]"
+    low, high = bounds
+    if low > high:
+        return f"low ({low:g}) is above high ({high:g})"
+    if low < spec.minimum or high > spec.maximum:
+        return f"must lie within {spec.minimum:g} to {spec.maximum:g} ({spec.unit})"
+    if spec.is_int and not (float(low).is_integer() and float(high).is_integer()):
+        return "must be whole numbers"
+    return None
+
+
 def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset | PresetError:
     """Validate one preset's JSON text; a PresetError says what is wrong and where."""
     file = file or f"{preset_id}.json"
@@ -149,6 +171,10 @@ def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset |
         leaf = where.rsplit(".", 1)[-1] if where else None
         line = _line_of_key(text, leaf) if leaf else None
         return PresetError(file, reason, line=line, field=where)
+    for name, bounds in shape.ranges.items():
+        problem = _range_problem(name, bounds)
+        if problem:
+            return PresetError(file, problem, line=_line_of_key(text, name), field=f"ranges.{name}")
     return Preset(
         id=preset_id,
         name=shape.name,
@@ -156,6 +182,7 @@ def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset |
         sources=tuple(shape.sources),
         values=dict(shape.values),
         scenario=scenario,
+        ranges={name: (low, high) for name, (low, high) in shape.ranges.items()},
     )
 
 
@@ -220,6 +247,25 @@ def preset_json_schema() -> dict[str, Any]:
         "description": schema["properties"]["values"]["description"],
         "additionalProperties": False,
         "properties": scenario["properties"],
+    }
+    schema["properties"]["ranges"] = {
+        "type": "object",
+        "description": schema["properties"]["ranges"]["description"],
+        "additionalProperties": False,
+        "properties": {
+            spec.name: {
+                "type": "array",
+                "description": f"[low, high] in {spec.unit}",
+                "items": {
+                    "type": "integer" if spec.is_int else "number",
+                    "minimum": scenario["properties"][spec.name]["minimum"],
+                    "maximum": scenario["properties"][spec.name]["maximum"],
+                },
+                "minItems": 2,
+                "maxItems": 2,
+            }
+            for spec in FIELDS
+        },
     }
     return {
         **schema,

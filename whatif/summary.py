@@ -27,9 +27,8 @@ class Tile:
     help: str
 
 
-def payback_text(result: Result) -> str:
-    month = result.kpis.payback_month
-    return f"month {month}" if month else f"not within {result.scenario.horizon_years} years"
+def payback_text(month: int | None, horizon_years: int) -> str:
+    return f"month {month}" if month else f"not within {horizon_years} years"
 
 
 def _delta(now: float | None, then: float | None, kind: Literal["usd", "pp"]) -> str | None:
@@ -68,7 +67,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
         ),
         Tile(
             "Payback",
-            payback_text(result),
+            payback_text(k.payback_month, s.horizon_years),
             None,
             "off",
             "First month in which cumulative net cash is no longer negative.",

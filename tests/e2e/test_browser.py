@@ -24,6 +24,10 @@ def expected(scenario: Scenario) -> dict[str, str]:
     return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
 
 
+def changed(s: Scenario, **values: float) -> Scenario:
+    return Scenario.model_validate(s.model_dump() | values)
+
+
 def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
@@ -67,17 +71,16 @@ def test_the_address_bar_opened_in_a_fresh_browser_shows_the_same_kpis(
     capex.focus()
     capex.press("PageUp")
     page.wait_for_url("**ai_capex_busd_per_year=**")
+    capex_now = float(query(page)["ai_capex_busd_per_year"][0])
+    want = expected(changed(PRESETS["seed-leak"].scenario, ai_capex_busd_per_year=capex_now))
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
     settle(page)
-    shown = kpis(page)
+    assert kpis(page) == want
     fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     other = fresh.new_page()
     other.goto(page.url)
     settle(other)
-    assert kpis(other) == shown
-    capex_now = float(query(page)["ai_capex_busd_per_year"][0])
-    assert shown == expected(
-        PRESETS["seed-leak"].scenario.model_copy(update={"ai_capex_busd_per_year": capex_now})
-    )
+    assert kpis(other) == want
     fresh.close()
 
 
@@ -162,3 +165,41 @@ def test_broken_and_hostile_preset_files_are_named_and_nothing_runs(
     assert dialogs == []
     assert kpis(page) == expected(Scenario(horizon_years=4))
     assert _digest(hostile_presets) == before
+
+
+@pytest.mark.parametrize(
+    ("tab", "charts", "metrics", "text"),
+    [
+        ("Break-even", 0, 6, "What would have to be true for this to pay?"),
+        ("Sensitivity", 1, 6, "Lows and highs: the preset's ranges"),
+        ("Break-even map", 1, 6, "Across"),
+        ("Uncertainty", 1, 10, "Probability NPV > 0"),
+    ],
+)
+def test_each_analysis_tab_draws_for_the_link_in_the_browser(
+    page: Page, app_server: Server, tab: str, charts: int, metrics: int, text: str
+) -> None:
+    page.goto(app_server.url + "?preset=seed-leak")
+    settle(page)
+    page.get_by_role("tab", name=tab, exact=True).click()
+    expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
+    settle(page, charts=charts, metrics=metrics)
+    assert query(page) == {"preset": ["seed-leak"]}
+
+
+def test_a_bad_link_pasted_into_the_comparison_is_named_and_the_rest_compared(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    page.get_by_role("tab", name="Compare", exact=True).click()
+    links = page.get_by_label("Or paste share links, one per line")
+    links.fill("preset=capex-trap&colour=red\nhttp://example.test/?preset=seed-leak")
+    links.press("Control+Enter")
+    warning = page.get_by_test_id("stAlertContentWarning")
+    expect(warning).to_contain_text("Link 1 had parts that were ignored")
+    expect(warning).to_contain_text("colour=red")
+    expect(page.get_by_test_id("stTabs").get_by_test_id("stDataFrame")).to_be_visible(
+        timeout=30_000
+    )
+    settle(page, charts=1)

@@ -8,13 +8,22 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import scenarios
-from whatif import Scenario, encode_link, evaluate, load_presets, result_to_json
+from whatif import (
+    HEADLINE_FIELDS,
+    Scenario,
+    encode_link,
+    evaluate,
+    load_presets,
+    result_to_json,
+)
+from whatif.analysis import break_evens
 from whatif.cli import main
 from whatif.links import format_number
 
@@ -56,11 +65,11 @@ def test_any_valid_set_combination_prints_the_numbers_of_evaluate(
     argv = ["--preset", preset_id, "--json"]
     for name, value in s.model_dump().items():
         argv += ["--set", f"{name}={format_number(value)}"]
-    out = subprocess_free_main(argv)
+    out = json_of(argv)
     assert out == json.loads(json.dumps(result_to_json(evaluate(s))))
 
 
-def subprocess_free_main(argv: list[str]) -> object:
+def json_of(argv: list[str]) -> Any:
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         assert main(argv) == 0
@@ -131,3 +140,79 @@ def test_help_lists_every_field_with_its_unit_and_range() -> None:
     )
     assert "price_per_mtok_usd" in done.stdout and "$ / million tokens, 0 to 100" in done.stdout
     assert "horizon_years" in done.stdout
+
+
+def test_breakeven_json_lists_the_five_headline_drivers_with_values_or_null() -> None:
+    document = json_of(["breakeven", "--preset", "seed-leak", "--json"])
+    assert document["target"] == "npv"
+    assert [r["field"] for r in document["results"]] == list(HEADLINE_FIELDS)
+    found = {r["field"]: r["value"] for r in document["results"]}
+    expected = {b.field: b.value for b in break_evens(PRESETS["seed-leak"].scenario)}
+    assert found == expected
+    assert found["ad_conversion_lift_pct"] is None
+
+
+def test_options_before_or_after_the_command_mean_the_same() -> None:
+    before = json_of(["--preset", "seed-leak", "breakeven", "--json"])
+    after = json_of(["breakeven", "--preset", "seed-leak", "--json"])
+    assert before == after
+
+
+def test_sensitivity_json_is_sorted_by_swing_and_uses_the_presets_ranges() -> None:
+    document = json_of(["sensitivity", "--preset", "seed-leak", "--json"])
+    swings = [r["swing_usd"] for r in document["results"]]
+    assert swings == sorted(swings, reverse=True)
+    productivity = next(r for r in document["results"] if r["field"] == "productivity_gain_pct")
+    assert (productivity["low"], productivity["high"]) == (100, 900)
+
+
+def test_simulate_json_reproduces_for_a_seed_and_reports_percentiles() -> None:
+    argv = ["simulate", "--preset", "meta-2025", "--draws", "2000", "--seed", "3", "--json"]
+    first, again = json_of(argv), json_of(argv)
+    assert first == again
+    npv = first["npv_usd"]
+    assert npv["p10"] <= npv["p50"] <= npv["p90"]
+    assert 0 <= first["probability_npv_positive"] <= 1 and first["draws"] == 2000
+
+
+def test_compare_json_gives_each_item_and_its_difference_from_the_current_scenario() -> None:
+    document = json_of(
+        ["compare", "seed-leak", "capex-trap", "preset=seed-leak&horizon_years=3", "--json"]
+    )
+    current = document["current"]["kpis"]["npv_usd"]
+    seed = document["results"][0]
+    assert seed["label"] == "Seed leak at list price"
+    assert seed["npv_vs_current_usd"] == pytest.approx(seed["kpis"]["npv_usd"] - current)
+    assert document["results"][2]["kpis"] == json.loads(
+        json.dumps(
+            result_to_json(
+                evaluate(PRESETS["seed-leak"].scenario.model_copy(update={"horizon_years": 3}))
+            )["kpis"]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["compare", "seed-leak", "colour=red"], "colour"),
+        (["compare", "seed-leak"], "2 to 4"),
+        (["compare", "seed-leak", "no-such-preset"], "no-such-preset"),
+        (["simulate", "--draws", "0"], "--draws"),
+    ],
+)
+def test_bad_analysis_input_exits_2_naming_it(
+    capsys: pytest.CaptureFixture[str], argv: list[str], named: str
+) -> None:
+    assert main(argv) == 2
+    assert named in capsys.readouterr().err
+
+
+def test_each_analysis_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, phrase in (
+        ("breakeven", "Break-even Productivity gain:"),
+        ("sensitivity", "swing"),
+        ("simulate", "Probability that NPV > 0"),
+    ):
+        assert main([command, "--preset", "seed-leak"]) == 0
+        assert phrase in capsys.readouterr().out

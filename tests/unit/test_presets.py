@@ -97,6 +97,20 @@ def test_a_bad_value_is_named_with_its_field_rule_and_line(tmp_path: Path) -> No
         ({"description": "no name"}, "name", "Field required"),
         ({**GOOD, "sources": "one string"}, "sources", "valid list"),
         ({**GOOD, "values": [1, 2]}, "values", "valid dictionary"),
+        ({**GOOD, "ranges": {"colour": [1, 2]}}, "ranges.colour", "unknown field"),
+        ({**GOOD, "ranges": {"price_per_mtok_usd": [5, 1]}}, "ranges.price_per_mtok_usd", "above"),
+        (
+            {**GOOD, "ranges": {"price_per_mtok_usd": [1, 500]}},
+            "ranges.price_per_mtok_usd",
+            "must lie within 0 to 100",
+        ),
+        (
+            {**GOOD, "ranges": {"price_per_mtok_usd": [1]}},
+            "ranges.price_per_mtok_usd",
+            "[low, high]",
+        ),
+        ({**GOOD, "ranges": {"horizon_years": [1.5, 3]}}, "ranges.horizon_years", "whole numbers"),
+        ({**GOOD, "ranges": {"ai_users": ["a", 1]}}, "ranges.ai_users.0", "valid number"),
     ],
 )
 def test_wrong_shapes_and_types_name_the_field_and_the_rule(

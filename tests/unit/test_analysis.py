@@ -1,0 +1,210 @@
+"""Decision analysis: the batch evaluator, break-even, tornado, map, comparison, Monte Carlo."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.strategies import scenarios
+from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Scenario, evaluate, load_presets
+from whatif.analysis import (
+    break_even,
+    break_evens,
+    compare,
+    driver_range,
+    find_roots,
+    npv_grid,
+    sensitivity,
+    simulate,
+)
+from whatif.batch import BatchResult, evaluate_batch, scenario_table
+from whatif.presets import DEFAULT_PRESETS_DIR
+
+PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+
+
+def changed(s: Scenario, **values: float) -> Scenario:
+    """The scenario with some fields replaced, validated (3.0 years reads as 3)."""
+    return Scenario.model_validate(s.model_dump() | values)
+
+
+def close(a: float | None, b: float | None, scale: float) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9 * scale)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(scenarios(), min_size=1, max_size=4))
+def test_the_batch_evaluator_agrees_with_evaluate_scenario_by_scenario(
+    batch: list[Scenario],
+) -> None:
+    table = {
+        spec.name: np.array([getattr(s, spec.name) for s in batch], dtype=float) for spec in FIELDS
+    }
+    result = evaluate_batch(table)
+    for i, s in enumerate(batch):
+        kpis = evaluate(s).kpis
+        scale = max(
+            1.0,
+            abs(kpis.npv_usd),
+            abs(kpis.book_value_end_usd),
+            abs(kpis.token_spend_year1_usd) * 12 * s.horizon_years,
+            s.ai_capex_busd_per_year * 1e9 * s.horizon_years,
+        )
+        assert close(BatchResult.value(result.npv_usd[i]), kpis.npv_usd, scale)
+        roi = BatchResult.value(result.roi_pct[i])
+        assert (roi is None) == (kpis.roi_pct is None)
+        margin = BatchResult.value(result.margin_impact_year1_pp[i])
+        assert (margin is None) == (kpis.margin_impact_year1_pp is None)
+        if margin is not None and kpis.margin_impact_year1_pp is not None:
+            assert margin == pytest.approx(kpis.margin_impact_year1_pp, rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize("preset_id", sorted(PRESETS))
+def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
+    scenario = PRESETS[preset_id].scenario
+    for found in break_evens(scenario):
+        spec = FIELDS_BY_NAME[found.field]
+        if found.value is None:
+            continue
+        assert spec.minimum <= found.value <= spec.maximum
+        npv = evaluate(changed(scenario, **{found.field: found.value})).kpis.npv_usd
+        # Within 0.1% of the field's range of the true root: NPV's slope bounds the error.
+        step = 0.001 * (spec.maximum - spec.minimum)
+        nudged = [
+            evaluate(changed(scenario, **{found.field: v})).kpis.npv_usd
+            for v in (max(spec.minimum, found.value - step), min(spec.maximum, found.value + step))
+        ]
+        assert min(nudged) <= npv <= max(nudged)
+        assert nudged[0] * nudged[1] <= 0 or abs(npv) < 1
+
+
+def test_the_seed_leak_breaks_even_at_about_105_pct_productivity() -> None:
+    found = break_even(PRESETS["seed-leak"].scenario, "productivity_gain_pct")
+    assert found.value == pytest.approx(104.977, abs=0.01)
+    assert found.current == 400
+
+
+def test_no_break_even_within_the_range_is_none() -> None:
+    # The evidence case loses money at any token volume: tokens only add cost.
+    assert break_even(Scenario(), "tokens_per_month_t").value is None
+
+
+@pytest.mark.parametrize(
+    ("f", "roots"),
+    [
+        (lambda x: x - 3.3, [3.3]),  # monotone
+        (lambda x: (x - 2.2) * (x - 7.7), [2.2, 7.7]),  # non-monotone: two crossings
+        (np.sin, [0.0, math.pi, 2 * math.pi, 3 * math.pi]),  # one on the grid
+        (lambda x: x**2 + 1, []),  # never crosses
+        (lambda x: np.exp(x) - 1000, [math.log(1000)]),  # strongly curved
+    ],
+)
+def test_the_root_finder_brackets_every_crossing_on_monotone_and_other_curves(
+    f: object, roots: list[float]
+) -> None:
+    found = find_roots(f, 0.0, 10.0)  # type: ignore[arg-type]
+    assert found == pytest.approx(roots, abs=1e-7)
+
+
+def test_break_even_reports_the_root_nearest_the_current_value() -> None:
+    # NPV(x) for the ad lift is linear; place the current value far above and below the root.
+    s = PRESETS["vertical-integration"].scenario
+    root = break_even(s, "ad_conversion_lift_pct").value
+    assert root is not None
+    for current in (0.0, 20.0):
+        assert break_even(
+            changed(s, ad_conversion_lift_pct=current), "ad_conversion_lift_pct"
+        ).value == pytest.approx(root, abs=1e-6)
+
+
+def test_tornado_is_sorted_by_swing_and_each_end_is_evaluate_at_that_value() -> None:
+    preset = PRESETS["seed-leak"]
+    swings = sensitivity(preset.scenario, preset.ranges)
+    assert [s.swing_usd for s in swings] == sorted((s.swing_usd for s in swings), reverse=True)
+    assert {s.field for s in swings} == {spec.name for spec in FIELDS}
+    for swing in swings:
+        for value, npv in ((swing.low, swing.npv_low_usd), (swing.high, swing.npv_high_usd)):
+            expected = evaluate(changed(preset.scenario, **{swing.field: value})).kpis
+            assert npv == pytest.approx(expected.npv_usd, rel=1e-9, abs=1.0)
+
+
+def test_default_ranges_are_half_the_value_either_side_clamped_to_the_valid_range() -> None:
+    s = Scenario(price_per_mtok_usd=80, productivity_gain_pct=0, horizon_years=5)
+    assert driver_range(FIELDS_BY_NAME["price_per_mtok_usd"], s) == (40, 100)
+    assert driver_range(FIELDS_BY_NAME["productivity_gain_pct"], s) == (-50, 105)
+    assert driver_range(FIELDS_BY_NAME["horizon_years"], s) == (3, 7)
+    # Ad revenue may not rise above revenue, nor revenue fall below ad revenue.
+    assert driver_range(FIELDS_BY_NAME["ad_revenue_busd"], s)[1] == s.revenue_busd
+    assert driver_range(FIELDS_BY_NAME["revenue_busd"], s)[0] == s.ad_revenue_busd
+
+
+def test_preset_ranges_are_used_and_widened_to_include_the_current_value() -> None:
+    spec = FIELDS_BY_NAME["productivity_gain_pct"]
+    ranges = {"productivity_gain_pct": (100.0, 900.0)}
+    assert driver_range(spec, Scenario(productivity_gain_pct=400), ranges) == (100, 900)
+    assert driver_range(spec, Scenario(productivity_gain_pct=20), ranges) == (20, 900)
+
+
+def test_the_map_is_50_by_50_with_its_zero_line_where_npv_changes_sign() -> None:
+    grid = npv_grid(PRESETS["seed-leak"].scenario)
+    assert grid.npv_usd.shape == (50, 50)
+    assert (grid.x_field, grid.y_field) == ("productivity_gain_pct", "price_per_mtok_usd")
+    assert grid.zero_line
+    s = PRESETS["seed-leak"].scenario
+    for x, y in grid.zero_line[:: max(1, len(grid.zero_line) // 10)]:
+        npv = evaluate(changed(s, productivity_gain_pct=x, price_per_mtok_usd=y))
+        assert abs(npv.kpis.npv_usd) < 0.05 * np.abs(grid.npv_usd).max()
+
+
+def test_any_two_drivers_make_a_map_including_whole_number_ones() -> None:
+    grid = npv_grid(Scenario(), "horizon_years", "ai_capex_busd_per_year")
+    assert list(grid.xs) == list(range(1, 11)) and grid.npv_usd.shape == (50, 10)
+
+
+def test_comparison_gives_each_presets_own_kpis() -> None:
+    items = [(p.name, p.scenario) for p in PRESETS.values()]
+    for compared, (_, scenario) in zip(compare(items), items, strict=True):
+        assert compared.kpis == evaluate(scenario).kpis
+
+
+def test_monte_carlo_is_reproducible_for_a_seed_and_differs_for_another() -> None:
+    preset = PRESETS["meta-2025"]
+    first = simulate(preset.scenario, preset.ranges, draws=2000, seed=7)
+    again = simulate(preset.scenario, preset.ranges, draws=2000, seed=7)
+    other = simulate(preset.scenario, preset.ranges, draws=2000, seed=8)
+    assert np.array_equal(first.result.npv_usd, again.result.npv_usd)
+    assert not np.array_equal(first.result.npv_usd, other.result.npv_usd)
+    assert set(first.varied) == set(HEADLINE_FIELDS)
+
+
+def test_monte_carlo_collapses_to_the_deterministic_npv_when_ranges_shrink_to_a_point() -> None:
+    s = PRESETS["seed-leak"].scenario
+    point = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
+    simulation = simulate(s, point, draws=500)
+    p50 = simulation.percentiles(simulation.result.npv_usd)["p50"]
+    assert p50 == pytest.approx(evaluate(s).kpis.npv_usd, rel=1e-9)
+    assert simulation.probability_npv_positive == 1.0
+
+
+def test_monte_carlo_draws_stay_inside_each_drivers_range() -> None:
+    preset = PRESETS["seed-leak"]
+    simulation = simulate(preset.scenario, preset.ranges, draws=3000)
+    npv = simulation.result.npv_usd
+    swings = sensitivity(preset.scenario, preset.ranges)
+    assert np.all(np.isfinite(npv))
+    low = evaluate(preset.scenario).kpis.npv_usd - sum(s.swing_usd for s in swings)
+    assert npv.min() > low
+    summary = simulation.percentiles(npv)
+    assert summary["p10"] <= summary["p50"] <= summary["p90"]  # type: ignore[operator]
+
+
+def test_scenario_table_holds_the_base_for_fields_not_varied() -> None:
+    table = scenario_table(Scenario(), {"horizon_years": np.array([1.0, 2.0])}, 2)
+    assert list(table["horizon_years"]) == [1.0, 2.0]
+    assert list(table["price_per_mtok_usd"]) == [5.0, 5.0]

@@ -1,0 +1,144 @@
+"""The analyses as JSON objects (plain USD, null where undefined) and as readable text.
+
+The CLI prints them; the page formats the same numbers its own way. Each
+`*_json` function is the machine-readable contract of one CLI command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from whatif.analysis import BreakEven, Compared, Simulation, Swing
+from whatif.formatting import format_kpi, format_money
+from whatif.links import format_number
+from whatif.model import Kpis
+from whatif.scenario import FIELDS_BY_NAME
+
+
+def _kpis_json(kpis: Kpis) -> dict[str, Any]:
+    return {f.name: getattr(kpis, f.name) for f in fields(Kpis)}
+
+
+def field_value_text(field: str, value: float | None) -> str:
+    """A field's value with its unit, e.g. "104.98 % more output"."""
+    if value is None:
+        return "no break-even within the valid range"
+    spec = FIELDS_BY_NAME[field]
+    return f"{value:,.2f} {spec.unit}"
+
+
+def breakeven_json(results: Sequence[BreakEven]) -> dict[str, Any]:
+    return {
+        "target": "npv",
+        "results": [{"field": r.field, "value": r.value, "current": r.current} for r in results],
+    }
+
+
+def breakeven_text(results: Sequence[BreakEven]) -> str:
+    width = max(len(FIELDS_BY_NAME[r.field].label) for r in results)
+    return "\n".join(
+        f"Break-even {FIELDS_BY_NAME[r.field].label + ':':<{width + 1}}  "
+        f"{field_value_text(r.field, r.value)}  (now {format_number(r.current)})"
+        for r in results
+    )
+
+
+def sensitivity_json(base_npv_usd: float, swings: Sequence[Swing]) -> dict[str, Any]:
+    return {
+        "target": "npv",
+        "npv_usd": base_npv_usd,
+        "results": [
+            {
+                "field": s.field,
+                "low": s.low,
+                "high": s.high,
+                "npv_low_usd": s.npv_low_usd,
+                "npv_high_usd": s.npv_high_usd,
+                "swing_usd": s.swing_usd,
+            }
+            for s in swings
+        ],
+    }
+
+
+def sensitivity_text(base_npv_usd: float, swings: Sequence[Swing]) -> str:
+    lines = [f"NPV now {format_money(base_npv_usd)}; each driver from low to high, others held:"]
+    for s in swings:
+        spec = FIELDS_BY_NAME[s.field]
+        lines.append(
+            f"  {spec.label:<34} {format_number(s.low):>9} to {format_number(s.high):<9} "
+            f"{format_money(s.npv_low_usd):>9} to {format_money(s.npv_high_usd):<9} "
+            f"swing {format_money(s.swing_usd)}"
+        )
+    return "\n".join(lines)
+
+
+def compare_json(current: Compared, others: Sequence[Compared]) -> dict[str, Any]:
+    def row(item: Compared) -> dict[str, Any]:
+        return {"label": item.label, "kpis": _kpis_json(item.kpis)}
+
+    def difference(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else a - b
+
+    return {
+        "current": row(current),
+        "results": [
+            row(item)
+            | {
+                "npv_vs_current_usd": item.kpis.npv_usd - current.kpis.npv_usd,
+                "roi_vs_current_pp": difference(item.kpis.roi_pct, current.kpis.roi_pct),
+                "margin_impact_year1_vs_current_pp": difference(
+                    item.kpis.margin_impact_year1_pp, current.kpis.margin_impact_year1_pp
+                ),
+            }
+            for item in others
+        ],
+    }
+
+
+def compare_text(current: Compared, others: Sequence[Compared]) -> str:
+    lines = [f"{'':<34} {'ROI':>9} {'NPV':>9} {'vs current':>11} {'margin y1':>11}"]
+    for item in (current, *others):
+        k = item.kpis
+        versus = "" if item is current else format_money(k.npv_usd - current.kpis.npv_usd)
+        lines.append(
+            f"{item.label[:34]:<34} {format_kpi(k.roi_pct, 'pct'):>9} "
+            f"{format_money(k.npv_usd):>9} {versus:>11} "
+            f"{format_kpi(k.margin_impact_year1_pp, 'pp'):>11}"
+        )
+    return "\n".join(lines)
+
+
+def simulate_json(simulation: Simulation) -> dict[str, Any]:
+    r = simulation.result
+    return {
+        "draws": simulation.draws,
+        "seed": simulation.seed,
+        "distribution": "triangular (low, value, high), independent draws",
+        "varied": list(simulation.varied),
+        "npv_usd": simulation.percentiles(r.npv_usd),
+        "roi_pct": simulation.percentiles(r.roi_pct),
+        "margin_impact_year1_pp": simulation.percentiles(r.margin_impact_year1_pp),
+        "probability_npv_positive": simulation.probability_npv_positive,
+    }
+
+
+def simulate_text(simulation: Simulation) -> str:
+    document = simulate_json(simulation)
+    lines = [
+        f"{simulation.draws:,} draws (seed {simulation.seed}) of: " + ", ".join(simulation.varied)
+    ]
+    for key, label, kind in (
+        ("npv_usd", "NPV", "usd"),
+        ("roi_pct", "ROI", "pct"),
+        ("margin_impact_year1_pp", "Margin impact, year 1", "pp"),
+    ):
+        p = document[key]
+        lines.append(
+            f"  {label:<22} P10 {format_kpi(p['p10'], kind):>10}  "  # type: ignore[arg-type]
+            f"P50 {format_kpi(p['p50'], kind):>10}  P90 {format_kpi(p['p90'], kind):>10}"  # type: ignore[arg-type]
+        )
+    lines.append(f"  Probability that NPV > 0: {simulation.probability_npv_positive:.1%}")
+    return "\n".join(lines)
