@@ -10,6 +10,7 @@ about each ignored part, and makes the widgets agree with the decoded scenario.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ DEFAULT_PRESET = "meta-2025"
 NO_PRESET = ""  # the selector's "model defaults" choice
 CHOICE = "preset_choice"
 PENDING = "pending_values"
+WHOLE_PAGE = "rerun_whole_page"
 MAX_SHOWN_WARNINGS = 12
 
 st.set_page_config(
@@ -80,6 +82,12 @@ def base_scenario(presets: PresetSet, preset_id: str) -> Scenario:
 def set_fields(values: Scenario) -> None:
     for spec in FIELDS:
         st.session_state[spec.name] = getattr(values, spec.name)
+
+
+def set_fields_everywhere(values: Scenario) -> None:
+    """set_fields from a widget inside the scenario fragment: the sidebar must redraw too."""
+    set_fields(values)
+    st.session_state[WHOLE_PAGE] = True
 
 
 def on_preset_chosen(presets: PresetSet) -> None:
@@ -126,7 +134,7 @@ def on_upload() -> None:
         st.session_state["upload_message"] = ("error", str(outcome))
         return
     st.session_state[CHOICE] = NO_PRESET
-    set_fields(outcome.scenario)
+    set_fields_everywhere(outcome.scenario)
     st.session_state["upload_message"] = (
         "success",
         f"Applied {upload.name} ({outcome.name}); nothing was saved.",
@@ -167,8 +175,12 @@ def field_widget(spec: FieldSpec, base: Scenario) -> Any:
     return st.number_input(**common, format=_number_format(spec))
 
 
-def gather(presets: PresetSet) -> tuple[Scenario, str, Scenario]:
-    """The sidebar: preset selector, headline sliders, advanced assumptions."""
+def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
+    """The sidebar: the preset selector and the advanced assumptions.
+
+    They sit outside the scenario fragment, so a headline slider move does not
+    redraw them; changing one of them reruns the whole page.
+    """
     ids = list(presets.presets)
     options = [NO_PRESET, *ids] if DEFAULT_PRESET not in ids else [*ids, NO_PRESET]
     if st.session_state.get(CHOICE) not in options:
@@ -190,18 +202,27 @@ def gather(presets: PresetSet) -> tuple[Scenario, str, Scenario]:
             help="Choosing a preset sets every assumption to it.",
         )
         base = base_scenario(presets, choice)
-        values = {spec.name: field_widget(spec, base) for spec in FIELDS if spec.headline}
         with st.expander("Advanced assumptions"):
-            for group, title in GROUP_TITLES.items():
+            for group, heading in GROUP_TITLES.items():
                 specs = [s for s in FIELDS if s.group == group and not s.headline]
                 if specs:
-                    st.markdown(f"**{title}**")
-                    values |= {spec.name: field_widget(spec, base) for spec in specs}
+                    st.markdown(f"**{heading}**")
+                    for spec in specs:
+                        field_widget(spec, base)
     if choice and st.query_params.get(PRESET_PARAM) != choice:
         st.query_params[PRESET_PARAM] = choice
     elif not choice and PRESET_PARAM in st.query_params:
         del st.query_params[PRESET_PARAM]
-    return Scenario.model_validate(values), choice, base
+    return choice, base
+
+
+def headline_sliders(base: Scenario) -> Scenario:
+    """The five headline sliders across the top; the scenario they and the sidebar set."""
+    headline = [spec for spec in FIELDS if spec.headline]
+    for column, spec in zip(st.columns(len(headline)), headline, strict=True):
+        with column:
+            field_widget(spec, base)
+    return Scenario.model_validate({spec.name: st.session_state[spec.name] for spec in FIELDS})
 
 
 def reconcile_with_link(scenario: Scenario) -> None:
@@ -238,27 +259,34 @@ def render_notices(presets: PresetSet) -> None:
         (st.error if kind == "error" else st.success)(escape_markdown(text))
 
 
-def render_preset_context(
-    presets: PresetSet, choice: str, scenario: Scenario, base: Scenario
-) -> None:
+def render_description(presets: PresetSet, choice: str) -> None:
     preset = presets.presets.get(choice)
     if preset:
         st.caption(f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}")
+
+
+def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Scenario) -> None:
+    """What the sliders changed from the preset, with a way back."""
+    # Always one container here, empty or not: an element that comes and goes would
+    # shift every later element's position, and the browser would rebuild them all.
+    slot = st.container()
     changed = [s for s in FIELDS if getattr(scenario, s.name) != getattr(base, s.name)]
-    if changed:
-        what = "; ".join(
-            f"{s.label} {format_number(getattr(base, s.name), s)} → "
-            f"{format_number(getattr(scenario, s.name), s)} ({s.unit})"
-            for s in changed[:6]
-        )
-        more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
-        origin = f"the preset “{preset.name}”" if preset else "the model defaults"
-        col, button = st.columns([5, 1], vertical_alignment="center")
-        col.info(
-            f"Changed from {escape_markdown(origin)}: {escape_markdown(what)}{more}",
-            icon=":material/edit:",
-        )
-        button.button("Reset to preset", on_click=set_fields, args=(base,))
+    if not changed:
+        return
+    what = "; ".join(
+        f"{s.label} {format_number(getattr(base, s.name), s)} → "
+        f"{format_number(getattr(scenario, s.name), s)} ({s.unit})"
+        for s in changed[:6]
+    )
+    more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
+    preset = presets.presets.get(choice)
+    origin = f"the preset “{preset.name}”" if preset else "the model defaults"
+    col, button = slot.columns([5, 1], vertical_alignment="center")
+    col.info(
+        f"Changed from {escape_markdown(origin)}: {escape_markdown(what)}{more}",
+        icon=":material/edit:",
+    )
+    button.button("Reset to preset", on_click=set_fields_everywhere, args=(base,))
 
 
 def render_kpis(result: Result, reference: Result | None) -> None:
@@ -275,19 +303,28 @@ def render_kpis(result: Result, reference: Result | None) -> None:
 
 
 def render_charts(result: Result) -> None:
-    top = st.columns(2)
-    top[0].altair_chart(charts.income_bridge(result), width="stretch")
-    top[1].altair_chart(charts.cumulative_cash(result), width="stretch")
-    bottom = st.columns(2)
-    bottom[0].altair_chart(charts.margin_by_year(result), width="stretch")
-    bottom[1].altair_chart(charts.benefits_and_costs(result), width="stretch")
+    """The four overview charts, two by two, each with its one-line answer below it."""
+    drawings = {
+        "bridge": charts.income_bridge(result),
+        "cash": charts.cumulative_cash(result),
+        "margin": charts.margin_by_year(result),
+        "flows": charts.benefits_and_costs(result),
+    }
+    columns = [*st.columns(2), *st.columns(2)]
+    for column, (name, drawing) in zip(columns, drawings.items(), strict=True):
+        # A stable key and an unchanging spec let the browser swap data in place.
+        column.vega_lite_chart(spec=drawing.to_dict(), width="stretch", key=f"chart_{name}")
+        column.caption(escape_markdown(drawing.caption))
 
 
 def render_tables(result: Result) -> None:
-    with st.expander("Year by year"):
-        st.dataframe(year_table(result), hide_index=True)
-    with st.expander("Assumptions and their sources"):
-        st.dataframe(
+    # Lazy expanders: their tables are built only while open.
+    years = st.expander("Year by year", key="years_open", on_change="rerun")
+    if years.open:
+        years.dataframe(year_table(result), hide_index=True)
+    sources = st.expander("Assumptions and their sources", key="sources_open", on_change="rerun")
+    if sources.open:
+        sources.dataframe(
             [
                 {
                     "Assumption": s.label,
@@ -318,10 +355,12 @@ def render_share(scenario: Scenario, choice: str, presets: PresetSet) -> None:
         name = f"{preset.name} (edited)" if preset else "Custom scenario"
         st.download_button(
             "Download as a preset file (JSON)",
-            preset_document(name, "Saved from the whatif page.", scenario),
+            # Written only when clicked, not on every slider move.
+            partial(preset_document, name, "Saved from the whatif page.", scenario),
             file_name=f"{choice or 'scenario'}-custom.json",
             mime="application/json",
             icon=":material/download:",
+            on_click="ignore",
         )
         st.file_uploader(
             "Apply a preset file",
@@ -336,21 +375,30 @@ def render_share(scenario: Scenario, choice: str, presets: PresetSet) -> None:
 # --- the story ------------------------------------------------------------------------------
 
 
-def main() -> None:
-    presets = current_presets()
-    read_link_once(presets)
-    apply_pending()
-    scenario, choice, base = gather(presets)
+@st.fragment
+def scenario_view(presets: PresetSet, choice: str, base: Scenario) -> None:
+    """Everything a headline slider changes; moving one reruns only this fragment."""
+    if st.session_state.pop(WHOLE_PAGE, False):
+        st.rerun(scope="app")
+    scenario = headline_sliders(base)
     reconcile_with_link(scenario)
     result = evaluate(scenario)
-
-    st.title("What does AI spending do to our ROI and operating margin?")
-    render_notices(presets)
-    render_preset_context(presets, choice, scenario, base)
+    render_changes(presets, choice, scenario, base)
     render_kpis(result, evaluate(base) if scenario != base else None)
     render_analysis(result, presets, choice, render_charts)
     render_tables(result)
     render_share(scenario, choice, presets)
+
+
+def main() -> None:
+    presets = current_presets()
+    read_link_once(presets)
+    apply_pending()
+    choice, base = sidebar(presets)
+    st.title("What does AI spending do to our ROI and operating margin?")
+    render_notices(presets)
+    render_description(presets, choice)
+    scenario_view(presets, choice, base)
 
 
 main()

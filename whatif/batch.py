@@ -56,61 +56,77 @@ def _safe_ratio_pct(numerator: Array, denominator: Array) -> Array:
     return np.where(ok, numerator / np.where(ok, denominator, 1.0) * 100, np.nan)
 
 
+def _column(values: Array) -> Array:
+    """A field as a (rows, 1) column, or (1, 1) when every row holds the same value."""
+    column = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+    return column[:1] if column.size and np.all(column == column[0]) else column
+
+
 def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     """NPV, ROI and year-1 margin impact for each row of a scenario table.
 
     Rows must be valid scenarios (the callers vary fields within their ranges).
+    Every monthly quantity of MODEL.md is a per-row amount times a shape over
+    the months (token spend: volume x price x ((1 + growth)(1 - decline))^t;
+    depreciation: capex x min(m + 1, L) / L), so every sum, discounted or not,
+    is the amount times the sum of the shape. Shapes depend only on growth,
+    decline, life, rate and horizon: when those are the same in every row (as
+    in Monte Carlo over the headline drivers) each is one row of months, and
+    the whole batch costs O(rows + months), not O(rows x months).
     """
-    col = {name: np.asarray(values, dtype=np.float64)[:, None] for name, values in table.items()}
-    horizon = np.rint(col["horizon_years"])
-    months = int(12 * horizon.max())
-    m = np.arange(months, dtype=np.float64)[None, :]
-    t = m / 12
-    in_horizon = m < 12 * horizon
-    share = col["in_house_share_pct"] / 100
-    price_factor = (1 - col["price_decline_pct_per_year"] / 100) ** t
-    tokens = col["tokens_per_month_t"] * 1e12 * (1 + col["token_growth_pct_per_year"] / 100) ** t
-    cost_per_mtok = (1 - share) * col["price_per_mtok_usd"] + share * col[
-        "in_house_cost_per_mtok_usd"
-    ]
-    spend = tokens / 1e6 * cost_per_mtok * price_factor
+    size = max(np.size(values) for values in table.values())
+    c = {name: _column(values) for name, values in table.items()}
+    horizon = np.rint(c["horizon_years"])
+    m = np.arange(int(12 * horizon.max()), dtype=np.float64)[None, :]
+    in_horizon = (m < 12 * horizon).astype(np.float64)
+    rate = c["discount_rate_pct"] / 100
+    discounted = in_horizon / (1 + rate) ** ((m + 1) / 12)
+
+    share = c["in_house_share_pct"] / 100
+    cost_per_mtok = (1 - share) * c["price_per_mtok_usd"] + share * c["in_house_cost_per_mtok_usd"]
+    spend_amount = c["tokens_per_month_t"] * 1e12 / 1e6 * cost_per_mtok
+    spend_shape = (
+        (1 + c["token_growth_pct_per_year"] / 100) * (1 - c["price_decline_pct_per_year"] / 100)
+    ) ** (m / 12)
+    life = np.rint(12 * c["server_life_years"])  # half to even, as Python's round
+    ramp = np.minimum(m + 1, life) / life
+
     productivity = (
-        col["ai_users"]
-        * col["loaded_cost_per_user_kusd"]
+        c["ai_users"]
+        * c["loaded_cost_per_user_kusd"]
         * 1e3
         / 12
-        * (col["productivity_gain_pct"] / 100)
-        * (col["productivity_realization_pct"] / 100)
+        * (c["productivity_gain_pct"] / 100)
+        * (c["productivity_realization_pct"] / 100)
     )
-    ad_lift = col["ad_revenue_busd"] * 1e9 / 12 * col["ad_conversion_lift_pct"] / 100
-    ad_profit = ad_lift * col["ad_lift_incremental_margin_pct"] / 100
-    capex = col["ai_capex_busd_per_year"] * 1e9 / 12
-    life = np.rint(12 * col["server_life_years"])  # half to even, as Python's round
-    depreciation = capex * np.minimum(m + 1, life) / life
+    ad_lift = c["ad_revenue_busd"] * 1e9 / 12 * c["ad_conversion_lift_pct"] / 100
+    benefits = productivity + ad_lift * c["ad_lift_incremental_margin_pct"] / 100
+    capex = c["ai_capex_busd_per_year"] * 1e9 / 12
+    months_in = 12 * horizon
 
-    benefits = productivity + ad_profit
-    net_cash = np.where(in_horizon, benefits - spend - capex, 0.0)
-    depreciation_in = np.where(in_horizon, depreciation, 0.0)
-    spend_in = np.where(in_horizon, spend, 0.0)
-    capex_total = (capex * 12 * horizon)[:, 0]
-    book_value = capex_total - depreciation_in.sum(axis=1)
-    rate = col["discount_rate_pct"][:, 0] / 100
-    discount = (1 + rate[:, None]) ** ((m + 1) / 12)
-    npv = (net_cash / discount).sum(axis=1) + book_value / (1 + rate) ** horizon[:, 0]
-    costs = spend_in.sum(axis=1) + capex_total
-    gains = (benefits * 12 * horizon)[:, 0] + book_value
+    book_value = capex * (months_in - (ramp * in_horizon).sum(axis=1, keepdims=True))
+    npv = (
+        (benefits - capex) * discounted.sum(axis=1, keepdims=True)
+        - spend_amount * (spend_shape * discounted).sum(axis=1, keepdims=True)
+        + book_value / (1 + rate) ** horizon
+    )
+    costs = spend_amount * (spend_shape * in_horizon).sum(axis=1, keepdims=True) + capex * months_in
+    gains = benefits * months_in + book_value
 
-    revenue = col["revenue_busd"][:, 0] * 1e9
-    year1 = slice(0, 12)
+    revenue = c["revenue_busd"] * 1e9
     impact_year1 = (
-        12 * benefits[:, 0] - spend[:, year1].sum(axis=1) - depreciation[:, year1].sum(axis=1)
+        12 * benefits
+        - spend_amount * spend_shape[:, :12].sum(axis=1, keepdims=True)
+        - capex * ramp[:, :12].sum(axis=1, keepdims=True)
     )
-    margin = col["operating_margin_pct"][:, 0]
-    margin_with_ai = _safe_ratio_pct(
-        revenue * margin / 100 + impact_year1, revenue + 12 * ad_lift[:, 0]
-    )
+    margin = c["operating_margin_pct"]
+    margin_with_ai = _safe_ratio_pct(revenue * margin / 100 + impact_year1, revenue + 12 * ad_lift)
+
+    def rows(values: Array) -> Array:
+        return np.broadcast_to(values, (size, 1))[:, 0].copy()
+
     return BatchResult(
-        npv_usd=npv,
-        roi_pct=_safe_ratio_pct(gains - costs, costs),
-        margin_impact_year1_pp=margin_with_ai - margin,
+        npv_usd=rows(npv),
+        roi_pct=rows(_safe_ratio_pct(gains - costs, costs)),
+        margin_impact_year1_pp=rows(margin_with_ai - margin),
     )

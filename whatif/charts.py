@@ -1,4 +1,9 @@
-"""Altair chart builders: a Result in, a chart out, no streamlit calls.
+"""The overview charts: a Result in, a Vega-Lite spec out, no streamlit calls.
+
+Each chart's structure is written once in Altair and compiled (and validated)
+once into a template with named datasets; a call only computes the rows the
+chart draws and fills them in. Building and validating four Altair charts on
+every slider move would cost more than the whole rest of the page.
 
 Each quantity keeps one colour in every chart (`COLOURS`), money is shown in
 USD billions on axes and in compact form ($10.8B) in tooltips, and each title
@@ -7,11 +12,12 @@ says what the chart answers.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final
 
 import altair as alt
-import numpy as np
-import pandas as pd
 
 from whatif.formatting import format_kpi, format_money
 from whatif.model import Result
@@ -29,12 +35,15 @@ COLOURS: Final[dict[str, str]] = {
 BILLION: Final = 1e9
 HEIGHT: Final = 300
 
+Spec = dict[str, Any]
+Rows = list[dict[str, Any]]
 
-def _scale(names: list[str]) -> alt.Scale:
+
+def scale(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=[COLOURS[n] for n in names])
 
 
-def title(text: str, subtitle: str) -> alt.TitleParams:
+def title(text: str, subtitle: str = "") -> alt.TitleParams:
     return alt.TitleParams(
         text, subtitle=subtitle, anchor="start", fontSize=15, subtitleFontSize=12
     )
@@ -49,33 +58,58 @@ def finish(
     )
 
 
-def income_bridge(result: Result) -> alt.Chart | alt.LayerChart:
-    """Waterfall: baseline operating income to operating income with AI, year 1."""
-    year = result.years[0]
-    steps = [
-        ("Baseline", "Baseline", year.baseline_operating_income_usd),
-        ("Productivity value", "+ Productivity", year.productivity_value_usd),
-        ("Ad profit", "+ Ad profit", year.ad_profit_usd),
-        ("Token spend", "− Tokens", -year.token_spend_usd),
-        ("Depreciation", "− Depreciation", -year.depreciation_usd),
-    ]
-    rows, running = [], 0.0
-    for i, (quantity, label, amount) in enumerate(steps):
-        start = 0.0 if i == 0 else running
-        running = amount if i == 0 else running + amount
-        rows.append((quantity, label, start, running, amount))
-    total = year.operating_income_with_ai_usd
-    rows.append(("With AI", "= With AI", 0.0, total, total))
-    data = pd.DataFrame(rows, columns=["quantity", "step", "start", "end", "amount"])
-    data["start_b"] = data["start"] / BILLION
-    data["end_b"] = data["end"] / BILLION
-    data["amount_text"] = [format_money(v) for v in data["amount"]]
-    data["total_text"] = [format_money(v) for v in data["end"]]
-    order = list(data["step"])
-    base = alt.Chart(data).encode(
+@dataclass(frozen=True)
+class Drawing:
+    """A chart to draw: its fixed Vega-Lite spec, this scenario's rows, a one-line answer.
+
+    The spec never changes between calls, only the rows do; Streamlit's front
+    end then swaps the data in the existing Vega view instead of building a new
+    one, which is most of the cost of a redraw. The answer that depends on the
+    numbers (payback month, final margin) is therefore a caption, not a subtitle.
+    """
+
+    spec: Spec
+    datasets: dict[str, Rows]
+    caption: str
+
+    def to_dict(self) -> Spec:
+        return {**self.spec, "datasets": self.datasets}
+
+
+def compiled(build: Callable[[], alt.Chart | alt.LayerChart]) -> Callable[[], Spec]:
+    """Compile an Altair chart over named datasets once (validated), then reuse it."""
+
+    @cache
+    def template() -> Spec:
+        spec: Spec = build().to_dict()
+        spec.pop("datasets", None)
+        return spec
+
+    return template
+
+
+def _named(name: str) -> alt.Chart:
+    return alt.Chart(alt.NamedData(name=name))
+
+
+# --- 1. year-1 operating income bridge -------------------------------------------------
+
+BRIDGE_STEPS: Final = (
+    ("Baseline", "Baseline"),
+    ("Productivity value", "+ Productivity"),
+    ("Ad profit", "+ Ad profit"),
+    ("Token spend", "− Tokens"),
+    ("Depreciation", "− Depreciation"),
+    ("With AI", "= With AI"),
+)
+
+
+@compiled
+def _bridge_template() -> alt.Chart | alt.LayerChart:
+    base = _named("bridge").encode(
         x=alt.X(
             "step:N",
-            sort=order,
+            sort=[step for _, step in BRIDGE_STEPS],
             title="Year-1 operating income, step by step",
             axis=alt.Axis(labelAngle=0, labelOverlap=False),
         ),
@@ -83,43 +117,66 @@ def income_bridge(result: Result) -> alt.Chart | alt.LayerChart:
     bars = base.mark_bar(size=46).encode(
         y=alt.Y("start_b:Q", title="USD billions, year 1"),
         y2="end_b:Q",
-        color=alt.Color(
-            "quantity:N", scale=_scale(list(dict.fromkeys(data["quantity"]))), legend=None
-        ),
+        color=alt.Color("quantity:N", scale=scale([q for q, _ in BRIDGE_STEPS]), legend=None),
         tooltip=[
             alt.Tooltip("step:N", title="Step"),
             alt.Tooltip("amount_text:N", title="Amount"),
             alt.Tooltip("total_text:N", title="Running total"),
         ],
     )
-    labels = (
-        base.mark_text(dy=-8, fontSize=12, fontWeight="bold")
-        .encode(y=alt.Y("top:Q"), text="amount_text:N")
-        .transform_calculate(top="max(datum.start_b, datum.end_b)")
+    labels = base.mark_text(dy=-8, fontSize=12, fontWeight="bold").encode(
+        y=alt.Y("top_b:Q"), text="amount_text:N"
     )
+    return finish(
+        alt.LayerChart(layer=[bars, labels]), title("Where does year-1 operating income go?")
+    )
+
+
+def income_bridge(result: Result) -> Drawing:
+    """Waterfall: baseline operating income to operating income with AI, year 1."""
+    year = result.years[0]
+    amounts = (
+        year.baseline_operating_income_usd,
+        year.productivity_value_usd,
+        year.ad_profit_usd,
+        -year.token_spend_usd,
+        -year.depreciation_usd,
+    )
+    rows, running = [], 0.0
+    for i, ((quantity, step), amount) in enumerate(zip(BRIDGE_STEPS, amounts, strict=False)):
+        start, running = (0.0, amount) if i == 0 else (running, running + amount)
+        rows.append((quantity, step, start, running, amount))
+    total = year.operating_income_with_ai_usd
+    rows.append((*BRIDGE_STEPS[-1], 0.0, total, total))
+    records = [
+        {
+            "quantity": q,
+            "step": step,
+            "start_b": a / BILLION,
+            "end_b": b / BILLION,
+            "top_b": max(a, b) / BILLION,
+            "amount_text": format_money(amount),
+            "total_text": format_money(b),
+        }
+        for q, step, a, b, amount in rows
+    ]
     subtitle = (
         f"Year 1: {format_money(year.baseline_operating_income_usd)} before AI, "
         f"{format_money(total)} with it"
     )
-    return finish(
-        alt.LayerChart(layer=[bars, labels]),
-        title("Where does year-1 operating income go?", subtitle),
-    )
+    return Drawing(_bridge_template(), {"bridge": records}, subtitle)
 
 
-def cumulative_cash(result: Result) -> alt.Chart | alt.LayerChart:
-    """Cumulative net cash by month, with the payback month marked."""
-    cumulative = result.cumulative_net_cash_usd()
-    months = np.arange(1, len(cumulative) + 1)
-    data = pd.DataFrame({"month": months, "cash_b": cumulative / BILLION})
-    data["cash_text"] = [format_money(v) for v in cumulative]
-    line = (
-        alt.Chart(data)
+# --- 2. cumulative net cash -------------------------------------------------------------
+
+
+@compiled
+def _cash_template() -> alt.Chart | alt.LayerChart:
+    area = (
+        _named("cash")
         .mark_area(line={"color": COLOURS["With AI"]}, color=COLOURS["With AI"], opacity=0.15)
         .encode(
-            x=alt.X(
-                "month:Q", title="Month", scale=alt.Scale(domain=[1, int(months[-1])], nice=False)
-            ),
+            x=alt.X("month:Q", title="Month", scale=alt.Scale(nice=False, zero=False)),
             y=alt.Y("cash_b:Q", title="Cumulative net cash, USD billions"),
             tooltip=[
                 alt.Tooltip("month:Q", title="Month"),
@@ -127,46 +184,59 @@ def cumulative_cash(result: Result) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    zero = (
-        alt.Chart(pd.DataFrame({"y": [0.0]}))
-        .mark_rule(color="#444", strokeDash=[4, 3])
-        .encode(y="y:Q")
+    zero = _named("zero").mark_rule(color="#444", strokeDash=[4, 3]).encode(y="y:Q")
+    payback = _named("payback").encode(x="month:Q", y="cash_b:Q")
+    return finish(
+        alt.LayerChart(
+            layer=[
+                area,
+                zero,
+                payback.mark_point(size=120, filled=True, color=COLOURS["Productivity value"]),
+                payback.mark_text(align="left", dx=8, dy=-10, fontWeight="bold").encode(
+                    text="label:N"
+                ),
+            ]
+        ),
+        title("When does the AI spend pay back?"),
     )
-    layers: list[alt.Chart | alt.LayerChart] = [line, zero]
-    payback = result.kpis.payback_month
-    if payback is not None:
-        mark = pd.DataFrame(
+
+
+def cumulative_cash(result: Result) -> Drawing:
+    """Cumulative net cash by month, with the payback month marked."""
+    cumulative = result.cumulative_net_cash_usd().tolist()
+    cash = [
+        {"month": m, "cash_b": v / BILLION, "cash_text": format_money(v)}
+        for m, v in enumerate(cumulative, start=1)
+    ]
+    month = result.kpis.payback_month
+    payback = (
+        []
+        if month is None
+        else [
             {
-                "month": [payback],
-                "cash_b": [cumulative[payback - 1] / BILLION],
-                "label": [f"Payback: month {payback}"],
+                "month": month,
+                "cash_b": cumulative[month - 1] / BILLION,
+                "label": f"Payback: month {month}",
             }
-        )
-        point = alt.Chart(mark).encode(x="month:Q", y="cash_b:Q")
-        layers += [
-            point.mark_point(size=120, filled=True, color=COLOURS["Productivity value"]),
-            point.mark_text(align="left", dx=8, dy=-10, fontWeight="bold").encode(text="label:N"),
         ]
-        subtitle = f"Cash turns positive in month {payback}"
-    else:
-        subtitle = f"No payback within {result.scenario.horizon_years} years"
-    return finish(alt.LayerChart(layer=layers), title("When does the AI spend pay back?", subtitle))
+    )
+    subtitle = (
+        f"Cash turns positive in month {month}"
+        if month
+        else f"No payback within {result.scenario.horizon_years} years"
+    )
+    return Drawing(
+        _cash_template(), {"cash": cash, "zero": [{"y": 0.0}], "payback": payback}, subtitle
+    )
 
 
-def margin_by_year(result: Result) -> alt.Chart | alt.LayerChart:
-    """Operating margin by year: baseline against with-AI."""
-    baseline = result.scenario.operating_margin_pct
-    rows = []
-    for y in result.years:
-        rows.append((y.year, "Baseline", baseline))
-        if y.operating_margin_with_ai_pct is not None:
-            rows.append((y.year, "With AI", y.operating_margin_with_ai_pct))
-    data = pd.DataFrame(rows, columns=["year", "series", "margin"])
-    data["margin_text"] = [format_kpi(v, "pct_plain") for v in data["margin"]]
-    final = result.kpis.margin_impact_final_year_pp
-    subtitle = f"Final year: {format_kpi(final, 'pp')} against the baseline"
+# --- 3. operating margin by year ----------------------------------------------------------
+
+
+@compiled
+def _margin_template() -> alt.Chart | alt.LayerChart:
     chart = (
-        alt.Chart(data)
+        _named("margin")
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
@@ -174,7 +244,7 @@ def margin_by_year(result: Result) -> alt.Chart | alt.LayerChart:
             y=alt.Y("margin:Q", title="Operating margin, %"),
             color=alt.Color(
                 "series:N",
-                scale=_scale(["Baseline", "With AI"]),
+                scale=scale(["Baseline", "With AI"]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
             tooltip=[
@@ -184,41 +254,59 @@ def margin_by_year(result: Result) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    return finish(chart, title("What happens to the operating margin?", subtitle))
+    return finish(chart, title("What happens to the operating margin?"))
 
 
-def benefits_and_costs(result: Result) -> alt.Chart | alt.LayerChart:
-    """Benefits against costs by year, stacked; token spend split where in-house is used."""
-    split = result.scenario.in_house_share_pct > 0
+def margin_by_year(result: Result) -> Drawing:
+    """Operating margin by year: baseline against with-AI (undefined years left out)."""
+    baseline = result.scenario.operating_margin_pct
     rows = []
     for y in result.years:
-        rows += [
-            (y.year, "Benefits", "Productivity value", y.productivity_value_usd),
-            (y.year, "Benefits", "Ad profit", y.ad_profit_usd),
-        ]
-        if split:
-            rows += [
-                (y.year, "Costs", "Token spend (vendor)", y.vendor_token_spend_usd),
-                (y.year, "Costs", "Token spend (in-house)", y.in_house_token_spend_usd),
-            ]
-        else:
-            rows.append((y.year, "Costs", "Token spend", y.token_spend_usd))
-        rows.append((y.year, "Costs", "Depreciation", y.depreciation_usd))
-    data = pd.DataFrame(rows, columns=["year", "side", "quantity", "usd"])
-    data["usd_b"] = data["usd"] / BILLION
-    data["usd_text"] = [format_money(v) for v in data["usd"]]
-    names = list(dict.fromkeys(data["quantity"]))
-    data["order"] = [names.index(q) for q in data["quantity"]]
+        rows.append(
+            {
+                "year": y.year,
+                "series": "Baseline",
+                "margin": baseline,
+                "margin_text": format_kpi(baseline, "pct_plain"),
+            }
+        )
+        if y.operating_margin_with_ai_pct is not None:
+            rows.append(
+                {
+                    "year": y.year,
+                    "series": "With AI",
+                    "margin": y.operating_margin_with_ai_pct,
+                    "margin_text": format_kpi(y.operating_margin_with_ai_pct, "pct_plain"),
+                }
+            )
+    final = format_kpi(result.kpis.margin_impact_final_year_pp, "pp")
+    return Drawing(
+        _margin_template(), {"margin": rows}, f"Final year: {final} against the baseline"
+    )
+
+
+# --- 4. benefits against costs ------------------------------------------------------------
+
+BENEFITS: Final = ("Productivity value", "Ad profit")
+
+
+def _cost_names(split: bool) -> tuple[str, ...]:
+    tokens = ("Token spend (vendor)", "Token spend (in-house)") if split else ("Token spend",)
+    return (*tokens, "Depreciation")
+
+
+def _benefits_chart(split: bool) -> alt.Chart | alt.LayerChart:
+    names = [*BENEFITS, *_cost_names(split)]
     chart = (
-        alt.Chart(data)
+        _named("flows")
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("side:N", sort=["Benefits", "Costs"]),
-            y=alt.Y("sum(usd_b):Q", title="USD billions per year", stack="zero"),
+            y=alt.Y("usd_b:Q", title="USD billions per year", stack="zero"),
             color=alt.Color(
                 "quantity:N",
-                scale=_scale(names),
+                scale=scale(names),
                 legend=alt.Legend(orient="bottom", title=None, columns=3),
             ),
             order=alt.Order("order:Q"),
@@ -230,10 +318,45 @@ def benefits_and_costs(result: Result) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    return finish(
-        chart,
-        title(
-            "Do the benefits cover the costs?",
-            "Each year: benefits (left bar) against token spend and depreciation (right)",
-        ),
+    return finish(chart, title("Do the benefits cover the costs?"))
+
+
+_BENEFITS_TEMPLATES: Final = {
+    True: compiled(lambda: _benefits_chart(split=True)),
+    False: compiled(lambda: _benefits_chart(split=False)),
+}
+
+
+def benefits_and_costs(result: Result) -> Drawing:
+    """Benefits against costs by year, stacked; token spend split where in-house is used."""
+    split = result.scenario.in_house_share_pct > 0
+    rows = []
+    for y in result.years:
+        parts = [
+            ("Benefits", "Productivity value", y.productivity_value_usd),
+            ("Benefits", "Ad profit", y.ad_profit_usd),
+        ]
+        if split:
+            parts += [
+                ("Costs", "Token spend (vendor)", y.vendor_token_spend_usd),
+                ("Costs", "Token spend (in-house)", y.in_house_token_spend_usd),
+            ]
+        else:
+            parts.append(("Costs", "Token spend", y.token_spend_usd))
+        parts.append(("Costs", "Depreciation", y.depreciation_usd))
+        rows += [
+            {
+                "year": y.year,
+                "side": side,
+                "quantity": q,
+                "usd_b": usd / BILLION,
+                "usd_text": format_money(usd),
+                "order": k,
+            }
+            for k, (side, q, usd) in enumerate(parts)
+        ]
+    return Drawing(
+        _BENEFITS_TEMPLATES[split](),
+        {"flows": rows},
+        "Each year: benefits (left bar) against token spend and depreciation (right)",
     )

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from tests.e2e.conftest import VIEWPORT, Server, kpis, settle
+from bench.served import Server
+from tests.e2e.conftest import VIEWPORT, kpis, settle
 from whatif import Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
