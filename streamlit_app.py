@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from pydantic import ValidationError
 
 from app.analysis_view import render_analysis
 from whatif import (
@@ -32,7 +33,7 @@ from whatif import (
 )
 from whatif.formatting import escape_markdown
 from whatif.links import PRESET_PARAM, format_number
-from whatif.presets import MAX_PRESET_BYTES, PresetError, parse_preset, preset_document
+from whatif.presets import MAX_PRESET_BYTES, Preset, PresetError, parse_preset, preset_document
 from whatif.scenario import GROUP_TITLES
 from whatif.summary import kpi_tiles, year_table
 
@@ -41,6 +42,7 @@ NO_PRESET = ""  # the selector's "model defaults" choice
 CHOICE = "preset_choice"
 PENDING = "pending_values"
 WHOLE_PAGE = "rerun_whole_page"
+UPLOAD_MESSAGE = "upload_message"
 MAX_SHOWN_WARNINGS = 12
 
 st.set_page_config(
@@ -116,28 +118,32 @@ def apply_pending() -> None:
         set_fields(pending)
 
 
-def on_upload() -> None:
-    upload = st.session_state.get("upload")
-    if upload is None:
-        return
-    data = upload.getvalue()
+def read_upload(name: str, data: bytes) -> Preset | str:
+    """An uploaded preset file, checked like the repository's; or why it was refused."""
     if len(data) > MAX_PRESET_BYTES:
-        st.session_state["upload_message"] = ("error", f"{upload.name}: refused, larger than 1 MB.")
-        return
+        return f"{name}: refused, larger than 1 MB."
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        st.session_state["upload_message"] = ("error", f"{upload.name}: not UTF-8 text.")
+        return f"{name}: not UTF-8 text."
+    outcome = parse_preset("uploaded", text, file=name)
+    return str(outcome) if isinstance(outcome, PresetError) else outcome
+
+
+def on_upload() -> None:
+    """Apply an uploaded preset to this session only; nothing is written anywhere."""
+    upload = st.session_state.get("upload")
+    if upload is None:
         return
-    outcome = parse_preset("uploaded", text, file=upload.name)
-    if isinstance(outcome, PresetError):
-        st.session_state["upload_message"] = ("error", str(outcome))
+    outcome = read_upload(upload.name, upload.getvalue())
+    if isinstance(outcome, str):
+        st.session_state[UPLOAD_MESSAGE] = ("error", outcome)
         return
     st.session_state[CHOICE] = NO_PRESET
     set_fields_everywhere(outcome.scenario)
-    st.session_state["upload_message"] = (
+    st.session_state[UPLOAD_MESSAGE] = (
         "success",
-        f"Applied {upload.name} ({outcome.name}); nothing was saved.",
+        f"Applied {upload.name} ({outcome.name}) to this session; nothing was saved.",
     )
 
 
@@ -222,7 +228,21 @@ def headline_sliders(base: Scenario) -> Scenario:
     for column, spec in zip(st.columns(len(headline)), headline, strict=True):
         with column:
             field_widget(spec, base)
-    return Scenario.model_validate({spec.name: st.session_state[spec.name] for spec in FIELDS})
+    values = {spec.name: st.session_state[spec.name] for spec in FIELDS}
+    # Always present, so the elements below keep their places (see render_changes).
+    problem = st.container()
+    try:
+        return Scenario.model_validate(values)
+    except ValidationError as exc:
+        # The widgets keep every range; only revenue below ad revenue can get here.
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        problem.error(
+            f"{escape_markdown(reason)}. Until one of them changes, the numbers below take "
+            "total revenue equal to ad revenue.",
+            icon=":material/warning:",
+        )
+        values["revenue_busd"] = max(values["revenue_busd"], values["ad_revenue_busd"])
+        return Scenario.model_validate(values)
 
 
 def reconcile_with_link(scenario: Scenario) -> None:
@@ -253,16 +273,18 @@ def render_notices(presets: PresetSet) -> None:
             f"the other presets work:\n{listed}",
             icon=":material/error:",
         )
-    message = st.session_state.pop("upload_message", None)
-    if message:
-        kind, text = message
-        (st.error if kind == "error" else st.success)(escape_markdown(text))
 
 
 def render_description(presets: PresetSet, choice: str) -> None:
+    """The chosen preset's name, description and sources, always as text."""
     preset = presets.presets.get(choice)
-    if preset:
-        st.caption(f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}")
+    if not preset:
+        return
+    sources = "; ".join(f"“{escape_markdown(source)}”" for source in preset.sources)
+    st.caption(
+        f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}"
+        + (f"  \n**Sources:** {sources}" if sources else "")
+    )
 
 
 def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Scenario) -> None:
@@ -370,6 +392,10 @@ def render_share(scenario: Scenario, choice: str, presets: PresetSet) -> None:
             help="Checked like the presets in the repository, at most 1 MB; "
             "applied to this session only, never saved.",
         )
+        message = st.session_state.pop(UPLOAD_MESSAGE, None)
+        if message:
+            kind, text = message
+            (st.error if kind == "error" else st.success)(escape_markdown(text))
 
 
 # --- the story ------------------------------------------------------------------------------

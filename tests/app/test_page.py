@@ -173,3 +173,54 @@ def test_the_share_section_shows_the_complete_link_of_the_codec(page: Page) -> N
     link = app.code[0].value
     assert "preset=seed-leak" in link and "price_per_mtok_usd=20" in link
     assert "horizon_years=5" in link and link.count("=") == 20
+
+
+def test_numbers_at_the_edges_read_n_a_on_the_page_not_nan(page: Page) -> None:
+    app = page(
+        ai_users="0",
+        tokens_per_month_t="0",
+        ai_capex_busd_per_year="0",
+        revenue_busd="0",
+        ad_revenue_busd="0",
+    )
+    assert not app.exception
+    shown = shown_kpis(app)
+    assert shown["ROI over 5 years"] == "n/a"
+    assert shown["Token cost per user-hour"] == "n/a"
+    assert shown["Margin impact, year 1"] == "n/a"
+    assert not any("nan" in value.lower() or "inf" in value.lower() for value in shown.values())
+
+
+def test_ten_years_of_extreme_growth_renders_finite_numbers(page: Page) -> None:
+    app = page(
+        horizon_years="10",
+        token_growth_pct_per_year="1000",
+        price_decline_pct_per_year="0",
+        tokens_per_month_t="500",
+        price_per_mtok_usd="100",
+    )
+    assert not app.exception
+    assert all(v[0] in "$-+0123456789nm" for v in shown_kpis(app).values())
+
+
+def test_preset_sources_are_shown_as_text(page: Page) -> None:
+    app = page(preset="seed-leak")
+    caption = app.caption[0].value
+    assert "Sources:" in caption
+    assert "60 trillion tokens" in caption.replace("\\", "")
+
+
+def test_revenue_typed_below_ad_revenue_is_explained_not_a_traceback(page: Page) -> None:
+    app = page(preset="meta-2025")
+    app.number_input(key="revenue_busd").set_value(100.0).run()
+    assert not app.exception
+    assert "must be at least ad_revenue_busd" in app.error[0].value.replace("\\", "")
+    fixed = Scenario(revenue_busd=196.18)
+    assert shown_kpis(app) == {**expected_kpis(fixed)}
+
+
+def test_a_link_with_revenue_below_ad_revenue_keeps_the_presets_revenue(page: Page) -> None:
+    app = page(preset="capex-trap", revenue_busd="1")
+    assert not app.exception
+    assert app.session_state["revenue_busd"] == PRESETS["capex-trap"].scenario.revenue_busd
+    assert "revenue_busd" in app.warning[0].value.replace("\\", "")

@@ -1,0 +1,130 @@
+"""Chart builders: fixed valid Vega-Lite specs, rows with no NaN, consistent colours."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import altair as alt
+import pytest
+
+from whatif import Result, Scenario, analysis_charts, charts, evaluate, load_presets
+from whatif.analysis import compare, npv_grid, sensitivity, simulate
+from whatif.presets import DEFAULT_PRESETS_DIR
+
+PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+EDGES = {
+    "no users, costs or revenue": Scenario(
+        ai_users=0,
+        tokens_per_month_t=0,
+        ai_capex_busd_per_year=0,
+        revenue_busd=0,
+        ad_revenue_busd=0,
+        loaded_cost_per_user_kusd=0,
+    ),
+    "ten years of extreme growth": Scenario(
+        horizon_years=10,
+        token_growth_pct_per_year=1000,
+        price_decline_pct_per_year=0,
+        tokens_per_month_t=500,
+        price_per_mtok_usd=100,
+    ),
+    "the largest company and gains": Scenario(
+        horizon_years=10,
+        productivity_gain_pct=1000,
+        ai_users=1_000_000,
+        loaded_cost_per_user_kusd=5000,
+        ai_capex_busd_per_year=300,
+    ),
+}
+BUILDERS = [
+    charts.income_bridge,
+    charts.cumulative_cash,
+    charts.margin_by_year,
+    charts.benefits_and_costs,
+]
+
+
+@pytest.mark.parametrize(
+    "scenario", [*EDGES.values(), *(p.scenario for p in PRESETS.values())], ids=[*EDGES, *PRESETS]
+)
+@pytest.mark.parametrize("builder", BUILDERS, ids=lambda b: b.__name__)
+def test_each_overview_chart_is_valid_vega_lite_with_finite_rows(
+    scenario: Scenario, builder: Callable[[Result], charts.Drawing]
+) -> None:
+    drawing = builder(evaluate(scenario))
+    spec = drawing.to_dict()
+    json.dumps(spec, allow_nan=False)  # no NaN or infinity reaches the browser
+    (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec)  # validates
+    assert drawing.caption and spec["title"]["text"].endswith("?")
+
+
+def test_a_chart_spec_is_the_same_for_every_scenario_only_rows_differ() -> None:
+    a = charts.income_bridge(evaluate(Scenario()))
+    b = charts.income_bridge(evaluate(PRESETS["seed-leak"].scenario))
+    assert a.spec == b.spec and a.datasets != b.datasets
+
+
+def test_the_bridge_walks_from_baseline_to_income_with_ai() -> None:
+    result = evaluate(PRESETS["seed-leak"].scenario)
+    rows = charts.income_bridge(result).datasets["bridge"]
+    assert [r["step"] for r in rows] == [
+        "Baseline",
+        "+ Productivity",
+        "+ Ad profit",
+        "− Tokens",
+        "− Depreciation",
+        "= With AI",
+    ]
+    assert rows[-1]["end_b"] == pytest.approx(rows[-2]["end_b"])
+    assert rows[-1]["end_b"] * 1e9 == pytest.approx(result.years[0].operating_income_with_ai_usd)
+
+
+def test_the_cash_chart_marks_payback_only_when_there_is_one() -> None:
+    paying = charts.cumulative_cash(evaluate(PRESETS["seed-leak"].scenario))
+    assert paying.datasets["payback"][0]["label"] == "Payback: month 1"
+    losing = charts.cumulative_cash(evaluate(Scenario()))
+    assert losing.datasets["payback"] == [] and "No payback within 5 years" in losing.caption
+
+
+def test_token_spend_is_split_vendor_and_in_house_only_with_an_in_house_share() -> None:
+    plain = charts.benefits_and_costs(evaluate(Scenario()))
+    split = charts.benefits_and_costs(evaluate(PRESETS["vertical-integration"].scenario))
+    assert {r["quantity"] for r in plain.datasets["flows"]} >= {"Token spend"}
+    assert {"Token spend (vendor)", "Token spend (in-house)"} <= {
+        r["quantity"] for r in split.datasets["flows"]
+    }
+
+
+def test_a_quantity_has_the_same_colour_in_every_chart() -> None:
+    found: dict[str, set[str]] = {}
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            scale = node.get("scale")
+            if isinstance(scale, dict) and "domain" in scale and "range" in scale:
+                for name, colour in zip(scale["domain"], scale["range"], strict=True):
+                    found.setdefault(name, set()).add(colour)
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    result = evaluate(PRESETS["vertical-integration"].scenario)
+    for builder in BUILDERS:
+        collect(builder(result).spec)
+    assert all(len(colours) == 1 for colours in found.values()), found
+    assert found["With AI"] == {charts.COLOURS["With AI"]}
+
+
+def test_the_analysis_charts_build_for_edge_scenarios() -> None:
+    for scenario in EDGES.values():
+        kpis = evaluate(scenario).kpis
+        for chart in (
+            analysis_charts.tornado(sensitivity(scenario), kpis.npv_usd),
+            analysis_charts.npv_map(npv_grid(scenario), scenario),
+            analysis_charts.comparison(compare([("a", scenario), ("b", Scenario())])),
+            analysis_charts.npv_histogram(simulate(scenario, draws=500)),
+        ):
+            json.dumps(chart.to_dict(), allow_nan=False)
