@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-unit test-app test-e2e lint schema bench chromium clean
+.PHONY: run test test-unit test-app test-e2e lint schema bench load chromium clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ schema: $(VENV)/.app-installed
 
 bench: $(VENV)/.dev-installed chromium
 	$(PY) -m bench
+
+# A whole meeting at once: 20 browser sessions on one share link (figures in the README).
+load: $(VENV)/.dev-installed chromium
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts

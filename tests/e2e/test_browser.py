@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -11,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from bench.served import Server
+from bench.served import ROOT, Server
 from tests.e2e.conftest import VIEWPORT, kpis, settle
 from whatif import Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
@@ -204,3 +206,23 @@ def test_a_bad_link_pasted_into_the_comparison_is_named_and_the_rest_compared(
         timeout=30_000
     )
     settle(page, charts=1)
+
+
+def test_the_page_shows_the_numbers_the_cli_prints_for_the_same_link(
+    page: Page, app_server: Server
+) -> None:
+    link = app_server.url + "?preset=vertical-integration&price_per_mtok_usd=12.5&horizon_years=8"
+    page.goto(link)
+    settle(page)
+    printed = subprocess.run(
+        [sys.executable, "-m", "whatif", "--link", link],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.splitlines()
+    cli = {}
+    for line in printed[:6]:  # the six headline tiles, "label  value"
+        label, value = line.rsplit("  ", 1)
+        cli[label.strip()] = value.strip()
+    assert kpis(page) == cli

@@ -1,0 +1,144 @@
+"""`make load`: a whole meeting opening one share link at once.
+
+One headless Chromium opens SESSIONS pages on 127.0.0.1, joining JOIN_SPREAD_S
+apart, each loading a share link and making MOVES slider moves. Every wait is
+bounded (OPEN_TIMEOUT_MS for the first load, TIMEOUT_MS for a move). It
+reports errors (timeouts and any Streamlit exception box; must be 0), the p50
+and p95 slider-to-updated time against one session alone, and the server's
+memory before and after. "Updated" is measured as in bench/browser.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from typing import Final
+
+from playwright.async_api import Browser, Page, async_playwright
+
+from bench.browser import DONE_JS, QUIET_MS, RECORDER_JS, VIEWPORT
+from bench.measure import Figure, figure, table
+from bench.served import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, Server
+from whatif import encode_link, load_presets
+
+SESSIONS: Final = 20
+MOVES: Final = 20
+TIMEOUT_MS: Final = 60_000
+OPEN_TIMEOUT_MS: Final = 180_000  # twenty first loads share two cores with the server
+JOIN_SPREAD_S: Final = 0.5  # participants click the link within ten seconds of each other
+TOKEN_SPEND_TILE: Final = 3  # changes with every price step
+
+
+async def _session(
+    browser: Browser, url: str, moves: int, delay_s: float = 0.0
+) -> tuple[list[float], int]:
+    """One participant: open the link, move the price slider; times (ms) and errors."""
+    await asyncio.sleep(delay_s)
+    context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    await context.add_init_script(RECORDER_JS)
+    page = await context.new_page()
+    times: list[float] = []
+    errors = 0
+    step = "opening the link"
+    try:
+        await page.goto(url, timeout=OPEN_TIMEOUT_MS)
+        await _wait(page, "", OPEN_TIMEOUT_MS)
+        for n in range(moves):
+            step = f"slider move {n + 1}"
+            times.append(await _move(page, "ArrowRight" if n % 2 == 0 else "ArrowLeft"))
+        errors += await page.locator('[data-testid="stException"]').count()
+    except Exception as exc:  # every failure is counted; none stops the other sessions
+        state = await page.evaluate(
+            "[document.querySelector('[data-testid=stApp]')?.getAttribute("
+            "'data-test-script-state'), !!document.querySelector('[data-stale=true]'),"
+            " location.search.slice(0, 80)]"
+        )
+        counts = await page.evaluate(
+            "[document.querySelectorAll('[data-testid=stMetricValue]').length,"
+            " document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length,"
+            " performance.now() - window.__last]"
+        )
+        print(
+            f"session error at {step}: {type(exc).__name__}; page state {state}; "
+            f"tiles, charts, quiet ms {counts}",
+            file=sys.stderr,
+        )
+        errors += 1
+    finally:
+        await context.close()
+    return times, errors
+
+
+async def _wait(page: Page, before: str, timeout_ms: float = TIMEOUT_MS) -> float:
+    # Polled every 100 ms, not every frame: twenty pages polling per frame would
+    # load the two cores more than the meeting itself.
+    await page.wait_for_function(
+        DONE_JS,
+        arg=[SETTLED_JS, TOKEN_SPEND_TILE, before, QUIET_MS, 4],
+        timeout=timeout_ms,
+        polling=100,
+    )
+    return float(await page.evaluate("window.__last"))
+
+
+async def _move(page: Page, key: str) -> float:
+    tile = page.locator('[data-testid="stMetricValue"]').nth(TOKEN_SPEND_TILE)
+    before = await tile.inner_text()
+    handle = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    await handle.focus()
+    start = float(await page.evaluate("performance.now()"))
+    await handle.press(key)
+    return await _wait(page, before) - start
+
+
+async def _run(server: Server, url: str) -> list[Figure]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
+        alone, alone_errors = await _session(browser, url, MOVES)
+        before = server.memory_kib()
+        started = time.monotonic()
+        results = await asyncio.gather(
+            *(_session(browser, url, MOVES, i * JOIN_SPREAD_S) for i in range(SESSIONS))
+        )
+        elapsed = time.monotonic() - started
+        after = server.memory_kib()
+        await browser.close()
+    together = [t for times, _ in results for t in times]
+    errors = alone_errors + sum(e for _, e in results)
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1]
+
+    return [
+        figure(f"Errors in {SESSIONS} sessions x {MOVES} moves (+1 alone)", "count", [errors], 0),
+        figure("Slider to updated, one session alone, p50", "ms", [statistics.median(alone)]),
+        figure("Slider to updated, one session alone, p95", "ms", [p95(alone)]),
+        figure(
+            f"Slider to updated, {SESSIONS} sessions at once, p50",
+            "ms",
+            [statistics.median(together)],
+        ),
+        figure(f"Slider to updated, {SESSIONS} sessions at once, p95", "ms", [p95(together)]),
+        figure("Wall time of the meeting", "s", [elapsed]),
+        figure("Server memory before the meeting", "MB", [before["VmRSS"] / 1024]),
+        figure("Server memory after the meeting", "MB", [after["VmRSS"] / 1024]),
+    ]
+
+
+def run() -> list[Figure]:
+    presets = load_presets().presets
+    scenario = presets["seed-leak"].scenario if "seed-leak" in presets else None
+    server = Server()
+    try:
+        query = encode_link(scenario, "seed-leak") if scenario else ""
+        return asyncio.run(_run(server, f"{server.url}?{query}"))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    print(table(run()))
