@@ -46,3 +46,13 @@ _MARKDOWN_SPECIALS: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 def escape_markdown(text: str) -> str:
     """Text shown as itself in Markdown: no emphasis, links, HTML, LaTeX ($) or directives."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+SHOWN_CHARS: Final = 40
+
+
+def shown(text: str, limit: int = SHOWN_CHARS) -> str:
+    """Untrusted text (a link parameter, a JSON key) as safe to put in one line of a message:
+    control and non-ASCII characters escaped, long text shortened."""
+    text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -26,21 +26,15 @@ from urllib.parse import parse_qsl, urlencode
 
 from pydantic import ValidationError
 
+from whatif.formatting import shown
 from whatif.presets import PRESET_ID, Preset
 from whatif.scenario import FIELDS, FIELDS_BY_NAME, FieldSpec, Scenario
 
 PRESET_PARAM: Final = "preset"
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_SHOWN_CHARS: Final = 40
 
 Params = str | Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]]
-
-
-def _shown(text: str) -> str:
-    """A parameter name or value as it is safe and short to show in a message."""
-    text = text.encode("unicode_escape").decode("ascii")
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -55,7 +49,7 @@ class LinkWarning:
     @property
     def problem(self) -> str:
         """The parameter and what is wrong with it."""
-        return f'"{_shown(self.param)}={_shown(self.value)}": {self.reason}'
+        return f'"{shown(self.param)}={shown(self.value)}": {self.reason}'
 
     def __str__(self) -> str:
         return f"{self.problem} (ignored)"

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from whatif.formatting import shown
 from whatif.scenario import FIELDS, FIELDS_BY_NAME, Scenario
 
 MAX_PRESET_BYTES: Final = 1_000_000
@@ -70,7 +71,7 @@ class PresetError:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [shown(self.file, limit=80)]
         if self.field:
             where.append(f"field {self.field}")
         if self.line is not None:
@@ -120,12 +121,12 @@ def _describe(errors: list[Any], prefix: str) -> tuple[str | None, str]:
     """The first error's field and one sentence listing every broken rule."""
     parts = []
     for error in errors:
-        loc = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
+        loc = ".".join(shown(str(p)) for p in (prefix, *error["loc"]) if p != "")
         msg = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
         msg = msg.removeprefix("Value error, ")
         # A lone error's field is already named beside the file; more are each named.
         parts.append(f"{loc}: {msg}" if loc and len(errors) > 1 else msg)
-    first = ".".join(str(p) for p in (prefix, *errors[0]["loc"]) if p != "") or None
+    first = ".".join(shown(str(p)) for p in (prefix, *errors[0]["loc"]) if p != "") or None
     return first, "; ".join(parts)
 
 
@@ -155,7 +156,7 @@ def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset |
         return PresetError(file, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
     except _DuplicateKeyError as exc:
         return PresetError(
-            file, f"the key {exc.key!r} appears twice", line=_line_of_key(text, exc.key)
+            file, f"the key {shown(exc.key)!r} appears twice", line=_line_of_key(text, exc.key)
         )
     except (ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
@@ -174,7 +175,9 @@ def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset |
     for name, bounds in shape.ranges.items():
         problem = _range_problem(name, bounds)
         if problem:
-            return PresetError(file, problem, line=_line_of_key(text, name), field=f"ranges.{name}")
+            return PresetError(
+                file, problem, line=_line_of_key(text, name), field=f"ranges.{shown(name)}"
+            )
     return Preset(
         id=preset_id,
         name=shape.name,

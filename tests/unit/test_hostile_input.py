@@ -207,3 +207,20 @@ def test_odd_names_are_refused_and_the_rest_load(
     assert list(loaded.presets) == ["good"]
     assert [e.file for e in loaded.errors] == [name]
     assert folder_hash(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"ranges":{"\\n":null}}', b'{"values":{"a\\u202eb":1}}', b'{"x":1,"x":2}'],
+    ids=["newline key", "bidi key", "duplicate key"],
+)
+def test_keys_from_a_file_are_shown_escaped_on_one_line(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "odd.json").write_bytes(content)
+    (error,) = load_presets(tmp_path).errors
+    assert "\n" not in str(error) and "\u202e" not in str(error)
+
+
+def test_a_file_name_with_a_newline_is_reported_on_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bad\nname.json").write_text(json.dumps(GOOD))
+    (error,) = load_presets(tmp_path).errors
+    assert "\n" not in str(error) and "bad\\nname.json" in str(error)
