@@ -33,7 +33,7 @@ from whatif import (
 )
 from whatif.formatting import escape_markdown
 from whatif.links import PRESET_PARAM, format_number
-from whatif.presets import MAX_PRESET_BYTES, Preset, PresetError, parse_preset, preset_document
+from whatif.presets import PresetError, parse_preset_bytes, preset_document
 from whatif.scenario import GROUP_TITLES
 from whatif.summary import kpi_tiles, year_table
 
@@ -112,22 +112,10 @@ def read_link_once(presets: PresetSet) -> None:
 
 
 def apply_pending() -> None:
-    """Values queued by the previous run (a link correction or an upload) go in first."""
+    """Values queued by the previous run (the link's, when Streamlit read it otherwise)."""
     pending = st.session_state.pop(PENDING, None)
     if pending is not None:
         set_fields(pending)
-
-
-def read_upload(name: str, data: bytes) -> Preset | str:
-    """An uploaded preset file, checked like the repository's; or why it was refused."""
-    if len(data) > MAX_PRESET_BYTES:
-        return f"{name}: refused, larger than 1 MB."
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return f"{name}: not UTF-8 text."
-    outcome = parse_preset("uploaded", text, file=name)
-    return str(outcome) if isinstance(outcome, PresetError) else outcome
 
 
 def on_upload() -> None:
@@ -135,9 +123,9 @@ def on_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
         return
-    outcome = read_upload(upload.name, upload.getvalue())
-    if isinstance(outcome, str):
-        st.session_state[UPLOAD_MESSAGE] = ("error", outcome)
+    outcome = parse_preset_bytes("uploaded", upload.getvalue(), file=upload.name)
+    if isinstance(outcome, PresetError):
+        st.session_state[UPLOAD_MESSAGE] = ("error", str(outcome))
         return
     st.session_state[CHOICE] = NO_PRESET
     set_fields_everywhere(outcome.scenario)

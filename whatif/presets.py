@@ -189,7 +189,20 @@ def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset |
     )
 
 
-def _read(path: Path, root: Path) -> str | PresetError:
+def parse_preset_bytes(preset_id: str, raw: bytes, file: str | None = None) -> Preset | PresetError:
+    """A preset file's bytes, from the folder or an upload: size, UTF-8 (a BOM is fine), JSON."""
+    file = file or f"{preset_id}.json"
+    if len(raw) > MAX_PRESET_BYTES:
+        return PresetError(file, "refused: larger than 1 MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return PresetError(file, f"not UTF-8 text (bad byte at offset {exc.start})")
+    return parse_preset(preset_id, text, file)
+
+
+def _read(path: Path, root: Path) -> bytes | PresetError:
+    """At most one byte over the limit of a regular file inside the folder."""
     name = path.name
     try:
         resolved = path.resolve(strict=True)
@@ -200,15 +213,9 @@ def _read(path: Path, root: Path) -> str | PresetError:
         if resolved.stat().st_size > MAX_PRESET_BYTES:
             return PresetError(name, "refused: larger than 1 MB")
         with resolved.open("rb") as handle:
-            raw = handle.read(MAX_PRESET_BYTES + 1)
+            return handle.read(MAX_PRESET_BYTES + 1)
     except OSError as exc:
         return PresetError(name, f"cannot be read: {exc.strerror or exc}")
-    if len(raw) > MAX_PRESET_BYTES:
-        return PresetError(name, "refused: larger than 1 MB")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return PresetError(name, f"not UTF-8 text (bad byte at offset {exc.start})")
 
 
 def load_presets(directory: Path | None = None) -> PresetSet:
@@ -232,8 +239,8 @@ def load_presets(directory: Path | None = None) -> PresetSet:
                 )
             )
             continue
-        text = _read(path, root)
-        outcome = text if isinstance(text, PresetError) else parse_preset(preset_id, text)
+        raw = _read(path, root)
+        outcome = raw if isinstance(raw, PresetError) else parse_preset_bytes(preset_id, raw)
         if isinstance(outcome, PresetError):
             errors.append(outcome)
         else:
