@@ -32,9 +32,9 @@ from whatif import (
     presets_dir,
 )
 from whatif.formatting import escape_markdown
-from whatif.links import PRESET_PARAM, format_number
+from whatif.links import PRESET_PARAM, VERSION_PARAM, format_number
 from whatif.presets import PresetError, parse_preset_bytes, preset_document
-from whatif.scenario import GROUP_TITLES
+from whatif.scenario import GROUP_TITLES, MODEL_VERSION
 from whatif.summary import kpi_tiles, year_table
 
 DEFAULT_PRESET = "meta-2025"
@@ -102,13 +102,23 @@ def read_link_once(presets: PresetSet) -> None:
     if "link_warnings" in st.session_state:
         return
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    bare = not any(key in raw for key in (PRESET_PARAM, *(f.name for f in FIELDS)))
+    if bare and DEFAULT_PRESET in presets.presets:
+        # A bare address opens the evidence-based preset, not the model's neutral defaults.
+        raw[PRESET_PARAM] = [DEFAULT_PRESET]
     decoded = decode_link(raw, presets.presets)
     st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
-    bare = not any(key in raw for key in (PRESET_PARAM, *(f.name for f in FIELDS)))
-    default = DEFAULT_PRESET if bare and DEFAULT_PRESET in presets.presets else NO_PRESET
-    st.session_state[CHOICE] = decoded.preset_id or default
+    st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
     set_fields(decoded.scenario)
     st.session_state["link_scenario"] = decoded.scenario
+    # A value the link implies without naming it (a version-1 link takes the neutral
+    # value of a field its preset now sets) goes into the address bar now, before the
+    # widgets bind to it, so that the address bar keeps giving the same numbers.
+    base = base_scenario(presets, st.session_state[CHOICE])
+    for spec in FIELDS:
+        value = getattr(decoded.scenario, spec.name)
+        if spec.name not in raw and value != getattr(base, spec.name):
+            st.query_params[spec.name] = format_number(value, spec)
 
 
 def apply_pending() -> None:
@@ -207,6 +217,9 @@ def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
         st.query_params[PRESET_PARAM] = choice
     elif not choice and PRESET_PARAM in st.query_params:
         del st.query_params[PRESET_PARAM]
+    # The address bar is read as this model version from now on, whatever it names.
+    if st.query_params.get(VERSION_PARAM) != str(MODEL_VERSION):
+        st.query_params[VERSION_PARAM] = str(MODEL_VERSION)
     return choice, base
 
 
@@ -300,8 +313,9 @@ def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Sc
 
 
 def render_kpis(result: Result, reference: Result | None) -> None:
+    """Seven tiles: the investor's four on the first row, the operating three below."""
     tiles = kpi_tiles(result, reference)
-    for column, tile in zip([*st.columns(3), *st.columns(3)], tiles, strict=True):
+    for column, tile in zip([*st.columns(4), *st.columns(4)[:3]], tiles, strict=True):
         column.metric(
             tile.label,
             tile.value,

@@ -29,7 +29,7 @@ from whatif.analysis import (
     simulate,
 )
 from whatif.batch import Array
-from whatif.formatting import Kind, escape_markdown, format_kpi, format_money
+from whatif.formatting import EPS_UNIT, Kind, escape_markdown, format_kpi, format_money
 from whatif.links import decode_link, encode_link, format_number
 from whatif.reports import field_value_text
 from whatif.summary import payback_text
@@ -124,6 +124,7 @@ def _comparison_rows(current: Compared, items: list[Compared]) -> list[dict[str,
                 "Payback": payback_text(k.payback_month, item.scenario.horizon_years),
                 "Token spend, year 1": format_kpi(k.token_spend_year1_usd, "usd"),
                 "Margin impact, year 1": format_kpi(k.margin_impact_year1_pp, "pp"),
+                f"EPS impact, year 1 ({EPS_UNIT})": format_kpi(k.eps_impact_year1_usd, "eps"),
             }
         )
     return rows
@@ -183,6 +184,7 @@ def render_uncertainty(link: str, ranges: Ranges) -> None:
     spread: list[tuple[str, Array, Kind]] = [
         ("ROI", r.roi_pct, "pct"),
         ("Margin impact, year 1", r.margin_impact_year1_pp, "pp"),
+        (f"EPS impact, year 1 ({EPS_UNIT})", r.eps_impact_year1_usd, "eps"),
     ]
     rows = [
         {"Result": label}

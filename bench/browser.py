@@ -117,7 +117,7 @@ def run() -> list[Figure]:
                 executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
             )
             # Token spend (tile 3) changes with every price step; NPV may round alike.
-            ours = Target(browser, ours_server, slider=1, metric=3, charts=4)
+            ours = Target(browser, ours_server, slider=1, metric=5, charts=4)
             bare = Target(browser, bare_server, slider=0, metric=0, charts=1)
             press_ours, press_bare = _alternate(ours.press, bare.press, WARM_UP, PRESSES)
             load_ours, load_bare = _alternate(ours.first_load, bare.first_load, 1, LOADS)

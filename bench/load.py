@@ -28,7 +28,7 @@ MOVES: Final = 20
 TIMEOUT_MS: Final = 60_000
 OPEN_TIMEOUT_MS: Final = 180_000  # twenty first loads share two cores with the server
 JOIN_SPREAD_S: Final = 0.5  # participants click the link within ten seconds of each other
-TOKEN_SPEND_TILE: Final = 3  # changes with every price step
+TOKEN_SPEND_TILE: Final = 5  # changes with every price step
 
 
 async def _session(

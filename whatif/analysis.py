@@ -12,8 +12,9 @@ pass. Rules where the issue leaves a choice:
 - Monte Carlo draws each varied driver independently from a triangular
   distribution (low, current value, high), with a fixed seed so a link gives
   the same draws. It varies the five headline drivers and every field the
-  preset gives a range for. A draw whose ad revenue exceeds its revenue takes
-  revenue = ad revenue.
+  preset gives a range for; whole-number fields are rounded to the nearest
+  whole number. A draw whose ad revenue exceeds its revenue takes revenue =
+  ad revenue.
 - Break-even scans the valid range on a grid, then refines each sign change by
   the Illinois method; of several roots it reports the one nearest the current
   value.
@@ -241,7 +242,7 @@ def compare(items: Sequence[tuple[str, Scenario]]) -> list[Compared]:
 
 @dataclass(frozen=True)
 class Simulation:
-    """Monte Carlo draws of NPV, ROI and year-1 margin impact, and their summary."""
+    """Monte Carlo draws of NPV, ROI, year-1 margin impact and EPS impact, and their summary."""
 
     draws: int
     seed: int
@@ -273,9 +274,9 @@ def simulate(
     for spec in varied:
         low, high = driver_range(spec, scenario, ranges)
         mode = float(getattr(scenario, spec.name))
-        columns[spec.name] = (
-            rng.triangular(low, mode, high, draws) if high > low else np.full(draws, mode)
-        )
+        drawn = rng.triangular(low, mode, high, draws) if high > low else np.full(draws, mode)
+        # Counts (users, ramp months, years) stay whole numbers, as a scenario's must.
+        columns[spec.name] = np.rint(drawn) if spec.is_int else drawn
     table = scenario_table(scenario, columns, draws)
     table["revenue_busd"] = np.maximum(table["revenue_busd"], table["ad_revenue_busd"])
     return Simulation(draws, seed, tuple(s.name for s in varied), evaluate_batch(table))

@@ -1,13 +1,14 @@
 """MODEL.md's headline results for many scenarios at once, as numpy arrays.
 
 The analyses (break-even, sensitivity, the two-driver map, Monte Carlo) ask
-for NPV, ROI and the year-1 margin impact of thousands of scenarios that differ
-in a few fields. `evaluate()` builds a full Result per scenario; this module
-computes just those three results for a whole table of scenarios in one pass.
-It follows the same formulas and the same rules (a ratio over less than a
-dollar is undefined, here NaN in the arrays; `BatchResult.value` turns it back
-into None). Scenarios of different horizons are masked to their own months.
-A test checks it against evaluate() over the whole valid space.
+for NPV, ROI, the year-1 margin impact and the year-1 EPS impact of thousands
+of scenarios that differ in a few fields. `evaluate()` builds a full Result per
+scenario; this module computes just those results for a whole table of
+scenarios in one pass, from the same formulas (`whatif.flows`) and the same
+rules (a ratio over less than a dollar is undefined, here NaN in the arrays;
+`BatchResult.value` turns it back into None). Scenarios of different horizons
+are masked to their own months. A test checks it against evaluate() over the
+whole valid space.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from whatif.flows import discount_factors, eps_impact, flows
 from whatif.model import MIN_DENOMINATOR_USD
 from whatif.scenario import FIELDS, Scenario
 
@@ -32,6 +34,7 @@ class BatchResult:
     npv_usd: Array
     roi_pct: Array
     margin_impact_year1_pp: Array
+    eps_impact_year1_usd: Array
 
     @staticmethod
     def value(x: float) -> float | None:
@@ -63,70 +66,57 @@ def _column(values: Array) -> Array:
 
 
 def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
-    """NPV, ROI and year-1 margin impact for each row of a scenario table.
+    """NPV, ROI, year-1 margin impact and year-1 EPS impact for each row of a scenario table.
 
     Rows must be valid scenarios (the callers vary fields within their ranges).
-    Every monthly quantity of MODEL.md is a per-row amount times a shape over
-    the months (token spend: volume x price x ((1 + growth)(1 - decline))^t;
-    depreciation: capex x min(m + 1, L) / L), so every sum, discounted or not,
-    is the amount times the sum of the shape. Shapes depend only on growth,
-    decline, life, rate and horizon: when those are the same in every row (as
-    in Monte Carlo over the headline drivers) each is one row of months, and
-    the whole batch costs O(rows + months), not O(rows x months).
+    Every monthly quantity is an amount times a shape (`whatif.flows`), so every
+    sum, discounted or not, is the amount times the weighted sum of the shape.
+    Shapes depend only on growth, decline, ramp, capex growth, life, rate and
+    horizon: when those are the same in every row (as in Monte Carlo over the
+    headline drivers) each is one row of months, and the whole batch costs
+    O(rows + months), not O(rows x months).
     """
     size = max(np.size(values) for values in table.values())
     c = {name: _column(values) for name, values in table.items()}
     horizon = np.rint(c["horizon_years"])
     m = np.arange(int(12 * horizon.max()), dtype=np.float64)[None, :]
     in_horizon = (m < 12 * horizon).astype(np.float64)
+    year1 = (m < 12).astype(np.float64)
     rate = c["discount_rate_pct"] / 100
-    discounted = in_horizon / (1 + rate) ** ((m + 1) / 12)
+    discounted = in_horizon * discount_factors(rate, m)
+    f = flows(c, m)
 
-    share = c["in_house_share_pct"] / 100
-    cost_per_mtok = (1 - share) * c["price_per_mtok_usd"] + share * c["in_house_cost_per_mtok_usd"]
-    spend_amount = c["tokens_per_month_t"] * 1e12 / 1e6 * cost_per_mtok
-    spend_shape = (
-        (1 + c["token_growth_pct_per_year"] / 100) * (1 - c["price_decline_pct_per_year"] / 100)
-    ) ** (m / 12)
-    life = np.rint(12 * c["server_life_years"])  # half to even, as Python's round
-    ramp = np.minimum(m + 1, life) / life
+    def net_cash(weights: Array) -> Array:
+        benefits = f.productivity_value.total(weights) + f.ad_profit.total(weights)
+        spend = f.vendor_token_spend.total(weights) + f.in_house_token_spend.total(weights)
+        return benefits - spend - f.ai_opex.total(weights) - f.capex.total(weights)
 
-    productivity = (
-        c["ai_users"]
-        * c["loaded_cost_per_user_kusd"]
-        * 1e3
-        / 12
-        * (c["productivity_gain_pct"] / 100)
-        * (c["productivity_realization_pct"] / 100)
+    book_value = f.capex.total(in_horizon) - f.depreciation.total(in_horizon)
+    npv = net_cash(discounted) + book_value / (1 + rate) ** horizon
+    costs = (
+        f.vendor_token_spend.total(in_horizon)
+        + f.in_house_token_spend.total(in_horizon)
+        + f.ai_opex.total(in_horizon)
+        + f.capex.total(in_horizon)
     )
-    ad_lift = c["ad_revenue_busd"] * 1e9 / 12 * c["ad_conversion_lift_pct"] / 100
-    benefits = productivity + ad_lift * c["ad_lift_incremental_margin_pct"] / 100
-    capex = c["ai_capex_busd_per_year"] * 1e9 / 12
-    months_in = 12 * horizon
+    # ROI's gains less costs is the undiscounted net cash plus the book value left.
+    roi = _safe_ratio_pct(net_cash(in_horizon) + book_value, costs)
 
-    book_value = capex * (months_in - (ramp * in_horizon).sum(axis=1, keepdims=True))
-    npv = (
-        (benefits - capex) * discounted.sum(axis=1, keepdims=True)
-        - spend_amount * (spend_shape * discounted).sum(axis=1, keepdims=True)
-        + book_value / (1 + rate) ** horizon
-    )
-    costs = spend_amount * (spend_shape * in_horizon).sum(axis=1, keepdims=True) + capex * months_in
-    gains = benefits * months_in + book_value
-
+    impact_year1 = net_cash(year1) + f.capex.total(year1) - f.depreciation.total(year1)
     revenue = c["revenue_busd"] * 1e9
-    impact_year1 = (
-        12 * benefits
-        - spend_amount * spend_shape[:, :12].sum(axis=1, keepdims=True)
-        - capex * ramp[:, :12].sum(axis=1, keepdims=True)
-    )
     margin = c["operating_margin_pct"]
-    margin_with_ai = _safe_ratio_pct(revenue * margin / 100 + impact_year1, revenue + 12 * ad_lift)
+    margin_with_ai = _safe_ratio_pct(
+        revenue * margin / 100 + impact_year1, revenue + f.ad_revenue_lift.total(year1)
+    )
 
     def rows(values: Array) -> Array:
         return np.broadcast_to(values, (size, 1))[:, 0].copy()
 
     return BatchResult(
         npv_usd=rows(npv),
-        roi_pct=rows(_safe_ratio_pct(gains - costs, costs)),
+        roi_pct=rows(roi),
         margin_impact_year1_pp=rows(margin_with_ai - margin),
+        eps_impact_year1_usd=rows(
+            eps_impact(impact_year1, c["tax_rate_pct"], c["diluted_shares_b"])
+        ),
     )

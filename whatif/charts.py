@@ -30,6 +30,7 @@ COLOURS: Final[dict[str, str]] = {
     "Token spend": "#e76f51",
     "Token spend (vendor)": "#e76f51",
     "Token spend (in-house)": "#f4a261",
+    "AI opex": "#b5651d",
     "Depreciation": "#9d4edd",
 }
 BILLION: Final = 1e9
@@ -99,6 +100,7 @@ BRIDGE_STEPS: Final = (
     ("Productivity value", "+ Productivity"),
     ("Ad profit", "+ Ad profit"),
     ("Token spend", "− Tokens"),
+    ("AI opex", "− AI opex"),
     ("Depreciation", "− Depreciation"),
     ("With AI", "= With AI"),
 )
@@ -111,7 +113,13 @@ def _bridge_template() -> alt.Chart | alt.LayerChart:
             "step:N",
             sort=[step for _, step in BRIDGE_STEPS],
             title="Year-1 operating income, step by step",
-            axis=alt.Axis(labelAngle=0, labelOverlap=False),
+            # "+ Ad profit" on two lines ("+", "Ad profit"): seven steps fit half a page.
+            axis=alt.Axis(
+                labelAngle=0,
+                labelOverlap=False,
+                labelExpr="indexof('+−=', slice(datum.label, 0, 1)) >= 0"
+                " ? [slice(datum.label, 0, 1), slice(datum.label, 2)] : datum.label",
+            ),
         ),
     )
     bars = base.mark_bar(size=46).encode(
@@ -140,6 +148,7 @@ def income_bridge(result: Result) -> Drawing:
         year.productivity_value_usd,
         year.ad_profit_usd,
         -year.token_spend_usd,
+        -year.ai_opex_usd,
         -year.depreciation_usd,
     )
     rows, running = [], 0.0
@@ -186,11 +195,16 @@ def _cash_template() -> alt.Chart | alt.LayerChart:
     )
     zero = _named("zero").mark_rule(color="#444", strokeDash=[4, 3]).encode(y="y:Q")
     payback = _named("payback").encode(x="month:Q", y="cash_b:Q")
+    ramp = _named("ramp").encode(x="month:Q")
     return finish(
         alt.LayerChart(
             layer=[
                 area,
                 zero,
+                ramp.mark_rule(color=COLOURS["Productivity value"], strokeDash=[2, 4]),
+                ramp.mark_text(
+                    align="left", baseline="top", dx=4, dy=4, color="#555", fontSize=11
+                ).encode(y=alt.value(0), text="label:N"),
                 payback.mark_point(size=120, filled=True, color=COLOURS["Productivity value"]),
                 payback.mark_text(align="left", dx=8, dy=-10, fontWeight="bold").encode(
                     text="label:N"
@@ -202,7 +216,7 @@ def _cash_template() -> alt.Chart | alt.LayerChart:
 
 
 def cumulative_cash(result: Result) -> Drawing:
-    """Cumulative net cash by month, with the payback month marked."""
+    """Cumulative net cash by month, with the payback month and the end of the ramp marked."""
     cumulative = result.cumulative_net_cash_usd().tolist()
     cash = [
         {"month": m, "cash_b": v / BILLION, "cash_text": format_money(v)}
@@ -220,13 +234,24 @@ def cumulative_cash(result: Result) -> Drawing:
             }
         ]
     )
+    ramp_months = result.scenario.benefit_ramp_months
+    # The ramp ends where benefits reach full run-rate; past the horizon there is nothing to mark.
+    ramp = (
+        [{"month": ramp_months, "label": f"Full benefits from month {ramp_months}"}]
+        if 1 < ramp_months <= len(cumulative)
+        else []
+    )
     subtitle = (
         f"Cash turns positive in month {month}"
         if month
         else f"No payback within {result.scenario.horizon_years} years"
     )
+    if ramp_months > 1:
+        subtitle += f"; benefits ramp up over the first {ramp_months} months"
     return Drawing(
-        _cash_template(), {"cash": cash, "zero": [{"y": 0.0}], "payback": payback}, subtitle
+        _cash_template(),
+        {"cash": cash, "zero": [{"y": 0.0}], "payback": payback, "ramp": ramp},
+        subtitle,
     )
 
 
@@ -292,7 +317,7 @@ BENEFITS: Final = ("Productivity value", "Ad profit")
 
 def _cost_names(split: bool) -> tuple[str, ...]:
     tokens = ("Token spend (vendor)", "Token spend (in-house)") if split else ("Token spend",)
-    return (*tokens, "Depreciation")
+    return (*tokens, "AI opex", "Depreciation")
 
 
 def _benefits_chart(split: bool) -> alt.Chart | alt.LayerChart:
@@ -343,6 +368,7 @@ def benefits_and_costs(result: Result) -> Drawing:
             ]
         else:
             parts.append(("Costs", "Token spend", y.token_spend_usd))
+        parts.append(("Costs", "AI opex", y.ai_opex_usd))
         parts.append(("Costs", "Depreciation", y.depreciation_usd))
         rows += [
             {
@@ -358,5 +384,5 @@ def benefits_and_costs(result: Result) -> Drawing:
     return Drawing(
         _BENEFITS_TEMPLATES[split](),
         {"flows": rows},
-        "Each year: benefits (left bar) against token spend and depreciation (right)",
+        "Each year: benefits (left bar) against token spend, AI opex and depreciation (right)",
     )

@@ -1,7 +1,8 @@
 """The command line: `python -m whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...]
 [--link URL] [--json]`.
 
-Without a command it evaluates the scenario; `breakeven`, `sensitivity`,
+Without a command it evaluates the scenario (a version-1 link keeps its
+version-1 meaning, see whatif/links.py); `breakeven`, `sensitivity`,
 `compare` and `simulate` run the analyses of whatif/analysis.py on it. Input is
 read like a link: the link first, then --preset, then each `--set`, later ones
 overriding earlier ones. Any bad part (unknown preset, field or parameter, a
@@ -26,8 +27,15 @@ from whatif.analysis import (
     sensitivity,
     simulate,
 )
-from whatif.formatting import format_kpi
-from whatif.links import PRESET_PARAM, LinkDecode, decode_link, format_number, parse_params
+from whatif.formatting import EPS_UNIT, format_kpi
+from whatif.links import (
+    PRESET_PARAM,
+    VERSION_PARAM,
+    LinkDecode,
+    decode_link,
+    format_number,
+    parse_params,
+)
 from whatif.model import Result, evaluate, result_to_json
 from whatif.presets import PresetSet, load_presets
 from whatif.reports import (
@@ -135,6 +143,10 @@ def scenario_from_args(args: argparse.Namespace, presets: PresetSet) -> LinkDeco
     pairs = parse_params(args.link) if args.link else []
     overridden: set[str] = set()
     problems: list[str] = []
+    if pairs and VERSION_PARAM not in dict(pairs):
+        # The link alone says which model version it was written for; a --set of a
+        # version-2 field must not turn a version-1 link into a version-2 one.
+        pairs.append((VERSION_PARAM, str(decode_link(pairs, presets.presets).model_version)))
     if args.preset is not None:
         pairs.append((PRESET_PARAM, args.preset))
         overridden.add(PRESET_PARAM)
@@ -162,7 +174,9 @@ def render_table(result: Result) -> str:
             format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct"),
         ),
         ("Operating impact, year 1", format_kpi(k.operating_impact_year1_usd, "usd")),
+        ("AI opex, year 1", format_kpi(k.ai_opex_year1_usd, "usd")),
         ("Margin impact, final year", format_kpi(k.margin_impact_final_year_pp, "pp")),
+        (f"EPS impact, final year ({EPS_UNIT})", format_kpi(k.eps_impact_final_year_usd, "eps")),
         ("Book value at the end", format_kpi(k.book_value_end_usd, "usd")),
     ]
     width = max(len(label) for label, _ in rows)

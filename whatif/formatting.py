@@ -8,7 +8,7 @@ from typing import Final, Literal
 NOT_AVAILABLE: Final = "n/a"
 _SCALES: Final = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
-Kind = Literal["usd", "usd_small", "pct", "pct_plain", "pp", "months"]
+Kind = Literal["usd", "usd_small", "pct", "pct_plain", "pp", "eps", "months"]
 
 
 def format_money(value_usd: float) -> str:
@@ -21,6 +21,18 @@ def format_money(value_usd: float) -> str:
             decimals = 0 if scaled >= 99.95 else 1 if scaled >= 9.995 else 2
             return f"{sign}${scaled:.{decimals}f}{suffix}"
     return f"{sign}${size:,.2f}"
+
+
+def format_eps(value_usd: float) -> str:
+    """A change in earnings per share, signed dollars and cents: +$1.24, -$3.13.
+
+    The unit "per share" goes in the label beside it (EPS_UNIT), where it fits a tile.
+    """
+    sign = "-" if value_usd < 0 else "+"
+    return f"{sign}${abs(value_usd):,.2f}"
+
+
+EPS_UNIT: Final = "$ / share"
 
 
 def format_kpi(value: float | None, kind: Kind) -> str:
@@ -37,6 +49,8 @@ def format_kpi(value: float | None, kind: Kind) -> str:
         return f"{value:.2f}%"
     if kind == "pp":
         return f"{value:+.2f} pp"
+    if kind == "eps":
+        return format_eps(value)
     return f"{value:,.0f} months"
 
 

@@ -12,6 +12,15 @@ browsers and Streamlit read it) and says so; numbers may carry an exponent
 accepts only whole numbers; when the link's revenue falls below the ad revenue
 the link's revenue parameters are ignored. Streamlit's own `embed` and
 `embed_options` parameters pass silently.
+
+Links outlive model versions. Every link written now carries
+`model_version=2`. A link without it that names every version-1 field and no
+version-2 field is a complete link written before version 2: it is read as
+version 1, so the fields that version 2 added with a neutral default
+(`V1_NEUTRAL_FIELDS`) take that neutral value, not its preset's, and the link
+gives exactly the numbers it gave then. Any other link without a version is
+read as the current version (a partial link is the preset plus changes, and
+follows the preset). `model_version=1` may also be given explicitly.
 """
 
 from __future__ import annotations
@@ -28,9 +37,25 @@ from pydantic import ValidationError
 
 from whatif.formatting import shown
 from whatif.presets import PRESET_ID, Preset
-from whatif.scenario import FIELDS, FIELDS_BY_NAME, FieldSpec, Scenario
+from whatif.scenario import (
+    FIELDS,
+    FIELDS_BY_NAME,
+    MODEL_VERSION,
+    VERSION_1_FIELDS,
+    FieldSpec,
+    Scenario,
+)
 
 PRESET_PARAM: Final = "preset"
+VERSION_PARAM: Final = "model_version"
+# Version-2 fields whose default is neutral (the version-1 result): a version-1 link
+# takes these defaults. Tax rate and share count change no version-1 result, so a
+# version-1 link takes them from its preset like any field it does not name.
+V1_NEUTRAL_FIELDS: Final = (
+    "benefit_ramp_months",
+    "ai_opex_busd_per_year",
+    "capex_growth_pct_per_year",
+)
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -62,6 +87,7 @@ class LinkDecode:
     scenario: Scenario
     preset_id: str | None
     warnings: tuple[LinkWarning, ...]
+    model_version: int = MODEL_VERSION
 
 
 def parse_params(params: Params) -> list[tuple[str, str]]:
@@ -123,8 +149,27 @@ def _repeats(grouped: dict[str, list[str]]) -> list[LinkWarning]:
             key, values[0], f"given {len(values)} times; the last value is used", repeated=True
         )
         for key, values in grouped.items()
-        if len(values) > 1 and (key in FIELDS_BY_NAME or key == PRESET_PARAM)
+        if len(values) > 1 and (key in FIELDS_BY_NAME or key in (PRESET_PARAM, VERSION_PARAM))
     ]
+
+
+def _version(grouped: dict[str, list[str]], warnings: list[LinkWarning]) -> int:
+    """The model version the link was written for (see the module docstring)."""
+    if VERSION_PARAM in grouped:
+        raw = grouped[VERSION_PARAM][-1]
+        if raw in {str(v) for v in range(1, MODEL_VERSION + 1)}:
+            return int(raw)
+        warnings.append(
+            LinkWarning(
+                VERSION_PARAM,
+                raw,
+                f"unknown model version; read as the current version {MODEL_VERSION}",
+            )
+        )
+        return MODEL_VERSION
+    complete_v1 = all(name in grouped for name in VERSION_1_FIELDS)
+    names_newer = any(spec.since > 1 and spec.name in grouped for spec in FIELDS)
+    return 1 if complete_v1 and not names_newer else MODEL_VERSION
 
 
 def _preset(raw: str, presets: Mapping[str, Preset]) -> Preset | LinkWarning:
@@ -141,7 +186,7 @@ def _overrides(
     """The usable field values; every other parameter adds a warning."""
     overrides: dict[str, float | int] = {}
     for key, values in grouped.items():
-        if key == PRESET_PARAM or key in PASS_THROUGH:
+        if key in (PRESET_PARAM, VERSION_PARAM) or key in PASS_THROUGH:
             continue
         spec = FIELDS_BY_NAME.get(key)
         parsed = _parse_value(spec, values[-1]) if spec else "unknown parameter"
@@ -163,8 +208,12 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
             warnings.append(found)
         else:
             preset = found
+    version = _version(grouped, warnings)
     overrides = _overrides(grouped, warnings)
     base = dict(preset.values) if preset else {}
+    if version == 1:
+        for name in V1_NEUTRAL_FIELDS:
+            base.pop(name, None)
     try:
         scenario = Scenario.model_validate({**base, **overrides})
     except ValidationError as exc:
@@ -179,14 +228,20 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
         scenario=scenario,
         preset_id=preset.id if preset else None,
         warnings=tuple(warnings),
+        model_version=version,
     )
 
 
 def link_params(
     scenario: Scenario, preset_id: str | None = None, *, base: Scenario | None = None
 ) -> dict[str, str]:
-    """The link's parameters: every field, or with `base` only those that differ."""
+    """The link's parameters: every field, or with `base` only those that differ.
+
+    Every link names the model version it was written for, so that a later version
+    can give it the numbers it gave when it was written.
+    """
     params = {PRESET_PARAM: preset_id} if preset_id else {}
+    params[VERSION_PARAM] = str(MODEL_VERSION)
     for spec in FIELDS:
         value = getattr(scenario, spec.name)
         if base is None or value != getattr(base, spec.name):

@@ -1,10 +1,10 @@
-"""evaluate(): the monthly calculation of shared MODEL.md, vectorised with numpy.
+"""evaluate(): the monthly calculation of shared MODEL.md (version 2) for one scenario.
+
+The formulas live in `whatif.flows`, shared with the batch path; this module
+turns them into monthly series, the yearly table and the headline KPIs.
 
 Rules the specification leaves to us, decided as a finance analyst would:
 
-- Capex is the same every month, so the straight-line vintage sum of MODEL.md
-  (each month's capex over L months from the month it is spent) has the closed
-  form capex x min(m + 1, L) / L; `_depreciation` computes exactly that.
 - A ratio over less than one dollar is undefined (None): a year's operating
   margin (and margin impact) when its revenue with AI is under $1, ROI when
   costs are under $1, the share of loaded cost when the loaded cost is under
@@ -12,6 +12,11 @@ Rules the specification leaves to us, decided as a finance analyst would:
   overflows. Cost per user-hour is undefined with no users; payback is None
   when cumulative net cash never turns non-negative within the horizon.
   Undefined is always None, never NaN or infinity.
+- The EPS impact taxes the AI impact at the company's rate in both directions:
+  a loss from AI lowers the tax of a company that is profitable overall, so a
+  negative operating impact reduces EPS by the impact less its tax shield.
+- Ramp-up applies to the benefits only (productivity value and ad lift): the
+  token bill, AI opex and capex are spent in full from month 1.
 """
 
 from __future__ import annotations
@@ -22,21 +27,10 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from whatif.flows import Flows, discount_factors, eps_impact, flows
 from whatif.scenario import Scenario
 
 HOURS_PER_YEAR: Final = 2080  # 52 weeks x 40 hours, MODEL.md's user-hour
-MONTHLY_SERIES: Final = (
-    "token_spend_usd",
-    "vendor_token_spend_usd",
-    "in_house_token_spend_usd",
-    "productivity_value_usd",
-    "ad_revenue_lift_usd",
-    "ad_profit_usd",
-    "capex_usd",
-    "depreciation_usd",
-    "operating_impact_usd",
-    "net_cash_usd",
-)
 
 Series = NDArray[np.float64]
 MIN_DENOMINATOR_USD: Final = 1.0
@@ -59,6 +53,7 @@ class Monthly:
     productivity_value_usd: Series
     ad_revenue_lift_usd: Series
     ad_profit_usd: Series
+    ai_opex_usd: Series
     capex_usd: Series
     depreciation_usd: Series
     operating_impact_usd: Series
@@ -69,6 +64,9 @@ class Monthly:
         return len(self.net_cash_usd)
 
 
+MONTHLY_SERIES: Final = tuple(f.name for f in fields(Monthly))
+
+
 class Year(NamedTuple):
     """One modelled year: sums of its twelve months, and its operating margin.
 
@@ -77,14 +75,16 @@ class Year(NamedTuple):
     """
 
     year: int
+    # The sums of the monthly series, in Monthly's order (built positionally).
     token_spend_usd: float
     vendor_token_spend_usd: float
     in_house_token_spend_usd: float
     productivity_value_usd: float
-    ad_profit_usd: float
     ad_revenue_lift_usd: float
-    depreciation_usd: float
+    ad_profit_usd: float
+    ai_opex_usd: float
     capex_usd: float
+    depreciation_usd: float
     operating_impact_usd: float
     net_cash_usd: float
     revenue_with_ai_usd: float
@@ -92,6 +92,7 @@ class Year(NamedTuple):
     operating_income_with_ai_usd: float
     operating_margin_with_ai_pct: float | None
     margin_impact_pp: float | None
+    eps_impact_usd: float
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ class Kpis:
     npv_usd: float
     payback_month: int | None
     book_value_end_usd: float
+    ai_opex_year1_usd: float
+    eps_impact_year1_usd: float
+    eps_impact_final_year_usd: float
 
 
 @dataclass(frozen=True)
@@ -126,77 +130,60 @@ class Result:
         return np.cumsum(self.monthly.net_cash_usd)
 
 
-def _depreciation(capex_usd: Series, life_months: int) -> Series:
-    """Straight-line depreciation of equal monthly vintages, each from its own month."""
-    months = np.arange(1, len(capex_usd) + 1)
-    return capex_usd * np.minimum(months, life_months) / life_months
+def scenario_values(s: Scenario) -> dict[str, float]:
+    """Every field as a float, the input `whatif.flows.flows()` takes."""
+    return {name: float(value) for name, value in s}
 
 
-def _monthly(s: Scenario) -> Monthly:
-    months = 12 * s.horizon_years
-    t = np.arange(months) / 12.0
-    share = s.in_house_share_pct / 100
-    tokens = s.tokens_per_month_t * 1e12 * (1 + s.token_growth_pct_per_year / 100) ** t
-    price_factor = (1 - s.price_decline_pct_per_year / 100) ** t
-    vendor = tokens / 1e6 * ((1 - share) * s.price_per_mtok_usd * price_factor)
-    in_house = tokens / 1e6 * (share * s.in_house_cost_per_mtok_usd * price_factor)
-    # MODEL.md prices the blend first; summing the two parts is the same spend
-    # and lets the charts split vendor from in-house without a second pass.
+def _monthly(f: Flows) -> Monthly:
+    vendor, in_house = f.vendor_token_spend.series(), f.in_house_token_spend.series()
     token_spend = vendor + in_house
-    flat = np.ones(months)
-    productivity = flat * (
-        s.ai_users
-        * s.loaded_cost_per_user_kusd
-        * 1e3
-        / 12
-        * (s.productivity_gain_pct / 100)
-        * (s.productivity_realization_pct / 100)
-    )
-    ad_lift = flat * (s.ad_revenue_busd * 1e9 / 12 * s.ad_conversion_lift_pct / 100)
-    ad_profit = ad_lift * (s.ad_lift_incremental_margin_pct / 100)
-    capex = flat * (s.ai_capex_busd_per_year * 1e9 / 12)
-    depreciation = _depreciation(capex, round(12 * s.server_life_years))
+    productivity, ad_profit = f.productivity_value.series(), f.ad_profit.series()
+    ai_opex, capex, depreciation = f.ai_opex.series(), f.capex.series(), f.depreciation.series()
+    operating_costs = token_spend + ai_opex
     benefits = productivity + ad_profit
     return Monthly(
         token_spend_usd=token_spend,
         vendor_token_spend_usd=vendor,
         in_house_token_spend_usd=in_house,
         productivity_value_usd=productivity,
-        ad_revenue_lift_usd=ad_lift,
+        ad_revenue_lift_usd=f.ad_revenue_lift.series(),
         ad_profit_usd=ad_profit,
+        ai_opex_usd=ai_opex,
         capex_usd=capex,
         depreciation_usd=depreciation,
-        operating_impact_usd=benefits - token_spend - depreciation,
-        net_cash_usd=benefits - token_spend - capex,
+        operating_impact_usd=benefits - operating_costs - depreciation,
+        net_cash_usd=benefits - operating_costs - capex,
     )
 
 
 def _years(s: Scenario, monthly: Monthly) -> tuple[Year, ...]:
     # One reshape-and-sum for every series, then plain floats: the hot path stays in C.
     stacked = np.stack([getattr(monthly, name) for name in MONTHLY_SERIES])
-    sums = dict(
-        zip(
-            MONTHLY_SERIES,
-            stacked.reshape(len(MONTHLY_SERIES), -1, 12).sum(axis=2).tolist(),
-            strict=True,
-        )
+    per_year = stacked.reshape(len(MONTHLY_SERIES), -1, 12).sum(axis=2).T.tolist()
+    lift, impact = (
+        MONTHLY_SERIES.index("ad_revenue_lift_usd"),
+        MONTHLY_SERIES.index("operating_impact_usd"),
     )
     revenue_usd = s.revenue_busd * 1e9
     baseline_income = revenue_usd * s.operating_margin_pct / 100
     years = []
-    for i in range(s.horizon_years):
-        revenue_with_ai = revenue_usd + sums["ad_revenue_lift_usd"][i]
-        income_with_ai = baseline_income + sums["operating_impact_usd"][i]
+    for i, sums in enumerate(per_year, start=1):
+        revenue_with_ai = revenue_usd + sums[lift]
+        income_with_ai = baseline_income + sums[impact]
         margin = _ratio_pct(income_with_ai, revenue_with_ai)
         years.append(
-            Year(
-                year=i + 1,
-                **{name: values[i] for name, values in sums.items()},
-                revenue_with_ai_usd=revenue_with_ai,
-                baseline_operating_income_usd=baseline_income,
-                operating_income_with_ai_usd=income_with_ai,
-                operating_margin_with_ai_pct=margin,
-                margin_impact_pp=None if margin is None else margin - s.operating_margin_pct,
+            Year._make(
+                (
+                    i,
+                    *sums,
+                    revenue_with_ai,
+                    baseline_income,
+                    income_with_ai,
+                    margin,
+                    None if margin is None else margin - s.operating_margin_pct,
+                    eps_impact(sums[impact], s.tax_rate_pct, s.diluted_shares_b),
+                )
             )
         )
     return tuple(years)
@@ -209,15 +196,16 @@ def _payback_month(net_cash_usd: Series) -> int | None:
 
 def _kpis(s: Scenario, monthly: Monthly, years: tuple[Year, ...]) -> Kpis:
     book_value_end = float(monthly.capex_usd.sum() - monthly.depreciation_usd.sum())
-    costs = float(monthly.token_spend_usd.sum() + monthly.capex_usd.sum())
+    costs = float(
+        monthly.token_spend_usd.sum() + monthly.ai_opex_usd.sum() + monthly.capex_usd.sum()
+    )
     benefits = (
         float(monthly.productivity_value_usd.sum() + monthly.ad_profit_usd.sum()) + book_value_end
     )
     rate = s.discount_rate_pct / 100
-    discount = (1 + rate) ** (np.arange(1, monthly.months + 1) / 12)
-    npv = float((monthly.net_cash_usd / discount).sum()) + book_value_end / (
-        (1 + rate) ** s.horizon_years
-    )
+    months = np.arange(monthly.months, dtype=np.float64)
+    npv = float((monthly.net_cash_usd * discount_factors(rate, months)).sum())
+    npv += book_value_end / (1 + rate) ** s.horizon_years
     first = years[0]
     users = s.ai_users
     per_user = first.token_spend_usd / users if users else None
@@ -237,6 +225,9 @@ def _kpis(s: Scenario, monthly: Monthly, years: tuple[Year, ...]) -> Kpis:
         npv_usd=npv,
         payback_month=_payback_month(monthly.net_cash_usd),
         book_value_end_usd=book_value_end,
+        ai_opex_year1_usd=first.ai_opex_usd,
+        eps_impact_year1_usd=first.eps_impact_usd,
+        eps_impact_final_year_usd=years[-1].eps_impact_usd,
     )
 
 
@@ -246,7 +237,8 @@ def evaluate(scenario: Scenario) -> Result:
     Returns the monthly series, the yearly table and the headline KPIs. Every
     number is finite: the valid ranges keep sums far below float overflow.
     """
-    monthly = _monthly(scenario)
+    months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
+    monthly = _monthly(flows(scenario_values(scenario), months))
     years = _years(scenario, monthly)
     return Result(
         scenario=scenario, monthly=monthly, years=years, kpis=_kpis(scenario, monthly, years)
@@ -268,6 +260,8 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "revenue_with_ai_usd",
         "operating_margin_with_ai_pct",
         "margin_impact_pp",
+        "ai_opex_usd",
+        "eps_impact_usd",
     )
     kpis = {f.name: getattr(result.kpis, f.name) for f in fields(Kpis)}
     return {

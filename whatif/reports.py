@@ -11,7 +11,7 @@ from dataclasses import fields
 from typing import Any
 
 from whatif.analysis import BreakEven, Compared, Simulation, Swing
-from whatif.formatting import format_kpi, format_money
+from whatif.formatting import EPS_UNIT, format_kpi, format_money
 from whatif.links import format_number
 from whatif.model import Kpis
 from whatif.scenario import FIELDS_BY_NAME
@@ -92,6 +92,8 @@ def compare_json(current: Compared, others: Sequence[Compared]) -> dict[str, Any
                 "margin_impact_year1_vs_current_pp": difference(
                     item.kpis.margin_impact_year1_pp, current.kpis.margin_impact_year1_pp
                 ),
+                "eps_impact_year1_vs_current_usd": item.kpis.eps_impact_year1_usd
+                - current.kpis.eps_impact_year1_usd,
             }
             for item in others
         ],
@@ -99,14 +101,15 @@ def compare_json(current: Compared, others: Sequence[Compared]) -> dict[str, Any
 
 
 def compare_text(current: Compared, others: Sequence[Compared]) -> str:
-    lines = [f"{'':<34} {'ROI':>9} {'NPV':>9} {'vs current':>11} {'margin y1':>11}"]
+    lines = [f"{'':<34} {'ROI':>9} {'NPV':>9} {'vs current':>11} {'margin y1':>11} {'EPS y1':>9}"]
     for item in (current, *others):
         k = item.kpis
         versus = "" if item is current else format_money(k.npv_usd - current.kpis.npv_usd)
         lines.append(
             f"{item.label[:34]:<34} {format_kpi(k.roi_pct, 'pct'):>9} "
             f"{format_money(k.npv_usd):>9} {versus:>11} "
-            f"{format_kpi(k.margin_impact_year1_pp, 'pp'):>11}"
+            f"{format_kpi(k.margin_impact_year1_pp, 'pp'):>11} "
+            f"{format_kpi(k.eps_impact_year1_usd, 'eps'):>9}"
         )
     return "\n".join(lines)
 
@@ -121,6 +124,7 @@ def simulate_json(simulation: Simulation) -> dict[str, Any]:
         "npv_usd": simulation.percentiles(r.npv_usd),
         "roi_pct": simulation.percentiles(r.roi_pct),
         "margin_impact_year1_pp": simulation.percentiles(r.margin_impact_year1_pp),
+        "eps_impact_year1_usd": simulation.percentiles(r.eps_impact_year1_usd),
         "probability_npv_positive": simulation.probability_npv_positive,
     }
 
@@ -134,10 +138,11 @@ def simulate_text(simulation: Simulation) -> str:
         ("npv_usd", "NPV", "usd"),
         ("roi_pct", "ROI", "pct"),
         ("margin_impact_year1_pp", "Margin impact, year 1", "pp"),
+        ("eps_impact_year1_usd", f"EPS impact, year 1 ({EPS_UNIT})", "eps"),
     ):
         p = document[key]
         lines.append(
-            f"  {label:<22} P10 {format_kpi(p['p10'], kind):>10}  "  # type: ignore[arg-type]
+            f"  {label:<32} P10 {format_kpi(p['p10'], kind):>10}  "  # type: ignore[arg-type]
             f"P50 {format_kpi(p['p50'], kind):>10}  P90 {format_kpi(p['p90'], kind):>10}"  # type: ignore[arg-type]
         )
     lines.append(f"  Probability that NPV > 0: {simulation.probability_npv_positive:.1%}")

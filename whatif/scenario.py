@@ -16,15 +16,20 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Group = Literal["headline", "tokens", "people", "ads", "finance"]
+Group = Literal["headline", "tokens", "people", "costs", "ads", "finance"]
 
 GROUP_TITLES: Final[dict[Group, str]] = {
     "headline": "Headline drivers",
     "tokens": "Token economics",
-    "people": "People and productivity",
+    "people": "Adoption and productivity",
+    "costs": "Capex and other AI costs",
     "ads": "Advertising",
     "finance": "Company and finance",
 }
+
+# The model version of shared MODEL.md that evaluate() implements. Version 2 added
+# the fields marked `since=2` below; links written before it are read as version 1.
+MODEL_VERSION: Final = 2
 
 
 def _field(
@@ -38,15 +43,23 @@ def _field(
     help: str,
     source: str,
     group: Group,
+    integer: bool = False,
+    since: int = 1,
 ) -> Any:
-    """A pydantic Field whose JSON Schema extra holds the display metadata."""
+    """A pydantic Field whose JSON Schema extra holds the display metadata.
+
+    `since` is the model version that added the field (left out of the schema for 1).
+    """
+    extra: dict[str, Any] = {"unit": unit, "step": step, "source": source, "group": group}
+    if since > 1:
+        extra["since"] = since
     return Field(
-        default=float(default),
+        default=int(default) if integer else float(default),
         ge=ge,
         le=le,
         title=label,
         description=help,
-        json_schema_extra={"unit": unit, "step": step, "source": source, "group": group},
+        json_schema_extra=extra,
     )
 
 
@@ -172,18 +185,17 @@ class Scenario(BaseModel):
     )
 
     # --- people ------------------------------------------------------------------------
-    ai_users: int = Field(
-        default=85_000,
+    ai_users: int = _field(
+        85_000,
         ge=0,
         le=1_000_000,
-        title="AI users",
-        description="Employees using AI tools.",
-        json_schema_extra={
-            "unit": "employees",
-            "step": 1000,
-            "group": "people",
-            "source": "2026 'Claudeonomics' leak: over 85,000 employees on the leaderboard.",
-        },
+        step=1000,
+        integer=True,
+        group="people",
+        label="AI users",
+        unit="employees",
+        help="Employees using AI tools.",
+        source="2026 'Claudeonomics' leak: over 85,000 employees on the leaderboard.",
     )
     loaded_cost_per_user_kusd: float = _field(
         450,
@@ -263,7 +275,7 @@ class Scenario(BaseModel):
         ge=1,
         le=10,
         step=0.5,
-        group="finance",
+        group="costs",
         label="Server useful life",
         unit="years",
         help="Straight-line depreciation life of AI capex.",
@@ -280,18 +292,91 @@ class Scenario(BaseModel):
         help="Annual rate used to discount cash flows for NPV.",
         source="Assumption: a large-cap technology cost of capital of about 9%.",
     )
-    horizon_years: int = Field(
-        default=5,
+    horizon_years: int = _field(
+        5,
         ge=1,
         le=10,
-        title="Horizon",
-        description="Whole years modelled.",
-        json_schema_extra={
-            "unit": "years",
-            "step": 1,
-            "group": "finance",
-            "source": "Assumption: five years, close to the servers' useful life.",
-        },
+        step=1,
+        integer=True,
+        group="finance",
+        label="Horizon",
+        unit="years",
+        help="Whole years modelled.",
+        source="Assumption: five years, close to the servers' useful life.",
+    )
+
+    # --- model version 2 -----------------------------------------------------------------
+    # The first three default to a neutral value, so a scenario that does not name
+    # them computes exactly as in version 1; tax and shares only feed the EPS results.
+    benefit_ramp_months: int = _field(
+        0,
+        ge=0,
+        le=60,
+        step=1,
+        integer=True,
+        since=2,
+        group="people",
+        label="Benefit ramp-up",
+        unit="months",
+        help="Months until productivity value and ad lift reach full run-rate, in a "
+        "straight line (0 = in full from the first month).",
+        source="Neutral default (0) keeps version-1 results; presets set 12 to 24 months. "
+        "DORA 2024: AI adoption did not lift delivery throughput one for one at first.",
+    )
+    ai_opex_busd_per_year: float = _field(
+        0,
+        ge=0,
+        le=200,
+        step=0.5,
+        since=2,
+        group="costs",
+        label="Other AI operating cost",
+        unit="$B / year",
+        help="AI costs expensed each year besides tokens: the in-house model lab, training "
+        "runs expensed, data labelling, licences. Spread evenly over the months.",
+        source="Neutral default (0); Meta publishes no figure for its AI lab. The podcast "
+        "brief: own models justify 'the high cost of its AI lab (MSL) purely on internal "
+        "savings'.",
+    )
+    capex_growth_pct_per_year: float = _field(
+        0,
+        ge=-90,
+        le=300,
+        step=1,
+        since=2,
+        group="costs",
+        label="AI capex growth",
+        unit="% / year",
+        help="Change of AI capex from one model year to the next; the AI capex slider sets year 1.",
+        source="Neutral default (0). Meta's capex went from $37.26B (2024) to $72.22B "
+        "(2025), with $115B to $135B guided for 2026 (results of 28 January 2026).",
+    )
+    tax_rate_pct: float = _field(
+        13,
+        ge=0,
+        le=60,
+        step=0.5,
+        since=2,
+        group="finance",
+        label="Effective tax rate",
+        unit="%",
+        help="Income-tax rate applied to the AI impact for the EPS results.",
+        source="Meta FY2025: 'absent the valuation allowance charge ... our full year 2025 "
+        "effective tax rate would have decreased by 17 percentage points to 13%' (reported "
+        "30%, results of 28 January 2026).",
+    )
+    diluted_shares_b: float = _field(
+        2.574,
+        ge=0.01,
+        le=100,
+        step=0.001,
+        since=2,
+        group="finance",
+        label="Diluted shares",
+        unit="billion shares",
+        help="Diluted weighted-average shares outstanding, for the EPS results.",
+        source="Meta FY2025 10-K: 2,574 million diluted weighted-average shares "
+        "(net income $60.46B / diluted EPS $23.49).",
     )
 
     @model_validator(mode="after")
@@ -319,10 +404,17 @@ class FieldSpec:
     source: str
     group: Group
     is_int: bool
+    since: int
 
     @property
     def headline(self) -> bool:
         return self.group == "headline"
+
+
+def _since(extra: dict[str, Any]) -> int:
+    since = extra.get("since", 1)
+    assert isinstance(since, int)
+    return since
 
 
 def _specs() -> tuple[FieldSpec, ...]:
@@ -344,6 +436,7 @@ def _specs() -> tuple[FieldSpec, ...]:
                 source=str(extra["source"]),
                 group=extra["group"],  # type: ignore[arg-type]
                 is_int=info.annotation is int,
+                since=_since(extra),
             )
         )
     return tuple(specs)
@@ -352,3 +445,4 @@ def _specs() -> tuple[FieldSpec, ...]:
 FIELDS: Final[tuple[FieldSpec, ...]] = _specs()
 FIELDS_BY_NAME: Final[dict[str, FieldSpec]] = {f.name: f for f in FIELDS}
 HEADLINE_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.headline)
+VERSION_1_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.since == 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from whatif.formatting import format_kpi, format_money
+from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money
 from whatif.links import format_number
 from whatif.model import Result
 
@@ -27,25 +27,37 @@ class Tile:
     help: str
 
 
-def payback_text(month: int | None, horizon_years: int) -> str:
-    return f"month {month}" if month else f"not within {horizon_years} years"
+def payback_text(month: int | None, horizon_years: int, *, short: bool = False) -> str:
+    """ "month 9", or no payback within the horizon ("> 5 years" where space is short)."""
+    if month:
+        return f"month {month}"
+    return f"> {horizon_years} years" if short else f"not within {horizon_years} years"
 
 
-def _delta(now: float | None, then: float | None, kind: Literal["usd", "pp"]) -> str | None:
+DeltaKind = Literal["usd", "pp", "eps"]
+
+
+def _delta(now: float | None, then: float | None, kind: DeltaKind) -> str | None:
     if now is None or then is None or abs(now - then) < 1e-9:
         return None
     if kind == "usd":
         text = format_money(now - then)
         return ("+" + text if now >= then else text) + " vs preset"
+    if kind == "eps":
+        return f"{format_eps(now - then)} vs preset"
     return f"{now - then:+,.2f} pp vs preset"
 
 
 def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
-    """The six headline tiles; deltas against `reference` (the preset) when given."""
+    """The seven headline tiles; deltas against `reference` (the preset) when given.
+
+    The first four answer the investor's questions (return, value, payback, earnings
+    per share), the last three the operating ones (margin, token bill per year and hour).
+    """
     k, s = result.kpis, result.scenario
     r = reference.kpis if reference else None
 
-    def delta(name: str, kind: Literal["usd", "pp"]) -> str | None:
+    def delta(name: str, kind: DeltaKind) -> str | None:
         return _delta(getattr(k, name), getattr(r, name), kind) if r else None
 
     share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
@@ -55,8 +67,8 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             format_kpi(k.roi_pct, "pct"),
             delta("roi_pct", "pp"),
             "normal",
-            "(benefits − costs) / costs. Benefits: productivity value, ad profit and the "
-            "book value left at the end; costs: token spend and capex.",
+            "(benefits − costs) / costs, before tax. Benefits: productivity value, ad profit "
+            "and the book value left at the end; costs: token spend, other AI opex and capex.",
         ),
         Tile(
             f"NPV at {format_number(s.discount_rate_pct)}%",
@@ -67,10 +79,27 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
         ),
         Tile(
             "Payback",
-            payback_text(k.payback_month, s.horizon_years),
+            payback_text(k.payback_month, s.horizon_years, short=True),
             None,
             "off",
-            "First month in which cumulative net cash is no longer negative.",
+            "First month in which cumulative net cash is no longer negative "
+            f"(“> {s.horizon_years} years”: not within the horizon).",
+        ),
+        Tile(
+            f"EPS impact, year 1 ({EPS_UNIT})",
+            format_kpi(k.eps_impact_year1_usd, "eps"),
+            delta("eps_impact_year1_usd", "eps"),
+            "normal",
+            f"Change in diluted earnings per share in year 1: the operating impact after "
+            f"{format_number(s.tax_rate_pct)}% tax over {format_number(s.diluted_shares_b)}B "
+            f"diluted shares. Final year: {format_kpi(k.eps_impact_final_year_usd, 'eps')}.",
+        ),
+        Tile(
+            "Margin impact, year 1",
+            format_kpi(k.margin_impact_year1_pp, "pp"),
+            delta("margin_impact_year1_pp", "pp"),
+            "normal",
+            "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
         ),
         Tile(
             "Token spend, year 1",
@@ -87,13 +116,6 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"Year-1 token spend per AI user over 2,080 working hours: {share} of a "
             "user's loaded cost.",
         ),
-        Tile(
-            "Margin impact, year 1",
-            format_kpi(k.margin_impact_year1_pp, "pp"),
-            delta("margin_impact_year1_pp", "pp"),
-            "normal",
-            "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
-        ),
     ]
 
 
@@ -105,12 +127,14 @@ def year_table(result: Result) -> list[dict[str, str]]:
             "Token spend": format_money(y.token_spend_usd),
             "Productivity value": format_money(y.productivity_value_usd),
             "Ad profit": format_money(y.ad_profit_usd),
+            "AI opex": format_money(y.ai_opex_usd),
             "Depreciation": format_money(y.depreciation_usd),
             "Operating impact": format_money(y.operating_impact_usd),
             "Capex": format_money(y.capex_usd),
             "Net cash": format_money(y.net_cash_usd),
             "Margin with AI": format_kpi(y.operating_margin_with_ai_pct, "pct_plain"),
             "Margin impact": format_kpi(y.margin_impact_pp, "pp"),
+            f"EPS impact ({EPS_UNIT})": format_kpi(y.eps_impact_usd, "eps"),
         }
         for y in result.years
     ]

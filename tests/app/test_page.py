@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.unit.reference import VERSION_1
 from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
+from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
 
@@ -42,12 +45,14 @@ def test_every_preset_renders_its_own_numbers_without_exception(page: Page, pres
 def test_a_bare_address_opens_on_the_meta_2025_preset(page: Page) -> None:
     app = page()
     assert app.selectbox(key="preset_choice").value == "meta-2025"
-    assert shown_kpis(app) == expected_kpis(Scenario())
+    assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)
+    assert app.session_state["benefit_ramp_months"] == 12
     labels = " ".join(shown_kpis(app))
     for word in (
         "ROI",
         "NPV",
         "Payback",
+        "EPS impact, year 1 ($ / share)",
         "Token spend",
         "Token cost per user-hour",
         "Margin impact",
@@ -74,7 +79,7 @@ def test_each_headline_slider_moves_the_kpis_the_expected_way(
     assert not app.exception
     after = npv_usd(app)
     assert (after > before) is npv_rises
-    expected = Scenario().model_copy(update={field: value})
+    expected = PRESETS["meta-2025"].scenario.model_copy(update={field: value})
     assert shown_kpis(app) == expected_kpis(expected)
     assert field in HEADLINE_FIELDS
 
@@ -172,7 +177,9 @@ def test_the_share_section_shows_the_complete_link_of_the_codec(page: Page) -> N
     app = page(preset="seed-leak", price_per_mtok_usd="20")
     link = app.code[0].value
     assert "preset=seed-leak" in link and "price_per_mtok_usd=20" in link
-    assert "horizon_years=5" in link and link.count("=") == 20
+    assert "horizon_years=5" in link and "model_version=2" in link
+    # The preset, the model version and every field.
+    assert link.count("=") == 2 + len(Scenario.model_fields)
 
 
 def test_numbers_at_the_edges_read_n_a_on_the_page_not_nan(page: Page) -> None:
@@ -200,7 +207,7 @@ def test_ten_years_of_extreme_growth_renders_finite_numbers(page: Page) -> None:
         price_per_mtok_usd="100",
     )
     assert not app.exception
-    assert all(v[0] in "$-+0123456789nm" for v in shown_kpis(app).values())
+    assert all(v[0] in "$-+0123456789nm>" for v in shown_kpis(app).values())
 
 
 def test_preset_sources_are_shown_as_text(page: Page) -> None:
@@ -215,7 +222,7 @@ def test_revenue_typed_below_ad_revenue_is_explained_not_a_traceback(page: Page)
     app.number_input(key="revenue_busd").set_value(100.0).run()
     assert not app.exception
     assert "must be at least ad_revenue_busd" in app.error[0].value.replace("\\", "")
-    fixed = Scenario(revenue_busd=196.18)
+    fixed = PRESETS["meta-2025"].scenario.model_copy(update={"revenue_busd": 196.18})
     assert shown_kpis(app) == {**expected_kpis(fixed)}
 
 
@@ -224,3 +231,45 @@ def test_a_link_with_revenue_below_ad_revenue_keeps_the_presets_revenue(page: Pa
     assert not app.exception
     assert app.session_state["revenue_busd"] == PRESETS["capex-trap"].scenario.revenue_busd
     assert "revenue_busd" in app.warning[0].value.replace("\\", "")
+
+
+def test_the_eps_tile_shows_the_change_per_share_and_its_delta_against_the_preset(
+    page: Page,
+) -> None:
+    app = page(preset="meta-2025")
+    label = "EPS impact, year 1 ($ / share)"
+    tile = next(m for m in app.metric if m.label == label)
+    eps = evaluate(PRESETS["meta-2025"].scenario).kpis.eps_impact_year1_usd
+    assert eps < 0 and tile.value == f"-${-eps:.2f}"
+    app.slider(key="productivity_gain_pct").set_value(400.0).run()
+    tile = next(m for m in app.metric if m.label == label)
+    assert tile.value.startswith("+$") and str(tile.delta).endswith(" vs preset")
+
+
+def test_the_new_fields_sit_in_their_sidebar_groups_with_units(page: Page) -> None:
+    app = page(preset="meta-2025")
+    labels = {n.key: n.label for n in app.number_input}
+    assert labels["benefit_ramp_months"] == "Benefit ramp-up (months)"
+    assert labels["ai_opex_busd_per_year"] == "Other AI operating cost ($B / year)"
+    assert labels["capex_growth_pct_per_year"] == "AI capex growth (% / year)"
+    assert labels["tax_rate_pct"] == "Effective tax rate (%)"
+    assert labels["diluted_shares_b"] == "Diluted shares (billion shares)"
+    app.number_input(key="benefit_ramp_months").set_value(0).run()
+    assert shown_kpis(app) == expected_kpis(
+        PRESETS["meta-2025"].scenario.model_copy(update={"benefit_ramp_months": 0})
+    )
+
+
+def test_a_version_1_share_link_opens_with_its_version_1_numbers(page: Page) -> None:
+    case = next(c for c in VERSION_1["links"] if "preset=meta-2025" in c["link"])
+    app = page(**{k: v for k, v in parse_qsl(urlsplit(case["link"]).query)})
+    assert not app.exception and not app.warning
+    assert app.session_state["benefit_ramp_months"] == 0
+    assert app.session_state["capex_growth_pct_per_year"] == 0
+    assert app.session_state["ai_opex_busd_per_year"] == 0
+    shown = shown_kpis(app)
+    assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
+    assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
+    # From now on the address bar names the version, so it keeps this meaning.
+    params = {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
+    assert params["model_version"] == "2"

@@ -52,7 +52,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context.close()
 
 
-def settle(page: Page, *, metrics: int = 6, charts: int = 4) -> None:
+def settle(page: Page, *, metrics: int = 7, charts: int = 4) -> None:
     """Wait until the script run has finished and every KPI and chart is drawn."""
     page.wait_for_function(SETTLED_JS, timeout=30_000)
     page.wait_for_function(

@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, Dialog, Page, expect
 
 from bench.served import ROOT, Server
 from tests.e2e.conftest import VIEWPORT, kpis, settle
+from tests.unit.reference import VERSION_1
 from whatif import Scenario, evaluate, load_presets
+from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
 
@@ -35,14 +37,26 @@ def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
+def kpis_in_a_fresh_browser(browser: Browser, url: str) -> dict[str, str]:
+    """The KPIs a colleague sees who opens `url` with nothing of this session."""
+    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        other = fresh.new_page()
+        other.goto(url)
+        settle(other)
+        return kpis(other)
+    finally:
+        fresh.close()
+
+
 def test_the_page_opens_on_the_evidence_preset_with_kpis_and_charts(
     page: Page, app_server: Server
 ) -> None:
     page.goto(app_server.url)
     settle(page)
     expect(page.get_by_role("heading", name="What does AI spending do")).to_be_visible()
-    assert kpis(page) == expected(Scenario())
-    assert query(page) == {"preset": ["meta-2025"]}
+    assert kpis(page) == expected(PRESETS["meta-2025"].scenario)
+    assert query(page) == {"preset": ["meta-2025"], "model_version": ["2"]}
 
 
 def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
@@ -57,7 +71,7 @@ def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
     for _ in range(4):  # 4 steps of $0.25: $5 -> $6
         price.press("ArrowRight")
     page.wait_for_url("**price_per_mtok_usd=6**")
-    want = expected(Scenario(price_per_mtok_usd=6))
+    want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=6))
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
     settle(page)
     assert kpis(page) == want
@@ -79,12 +93,7 @@ def test_the_address_bar_opened_in_a_fresh_browser_shows_the_same_kpis(
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
     settle(page)
     assert kpis(page) == want
-    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
-    other = fresh.new_page()
-    other.goto(page.url)
-    settle(other)
-    assert kpis(other) == want
-    fresh.close()
+    assert kpis_in_a_fresh_browser(browser, page.url) == want
 
 
 def test_choosing_a_preset_sets_the_sliders_and_the_link(page: Page, app_server: Server) -> None:
@@ -96,7 +105,7 @@ def test_choosing_a_preset_sets_the_sliders_and_the_link(page: Page, app_server:
     settle(page)
     price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
     expect(price).to_have_value("15")
-    assert query(page) == {"preset": ["seed-leak"]}
+    assert query(page) == {"preset": ["seed-leak"], "model_version": ["2"]}
     assert kpis(page) == expected(PRESETS["seed-leak"].scenario)
 
 
@@ -173,10 +182,10 @@ def test_broken_and_hostile_preset_files_are_named_and_nothing_runs(
 @pytest.mark.parametrize(
     ("tab", "charts", "metrics", "text"),
     [
-        ("Break-even", 0, 6, "What would have to be true for this to pay?"),
-        ("Sensitivity", 1, 6, "Lows and highs: the preset's ranges"),
-        ("Break-even map", 1, 6, "Across"),
-        ("Uncertainty", 1, 10, "Probability NPV > 0"),
+        ("Break-even", 0, 7, "What would have to be true for this to pay?"),
+        ("Sensitivity", 1, 7, "Lows and highs: the preset's ranges"),
+        ("Break-even map", 1, 7, "Across"),
+        ("Uncertainty", 1, 11, "Probability NPV > 0"),
     ],
 )
 def test_each_analysis_tab_draws_for_the_link_in_the_browser(
@@ -187,7 +196,7 @@ def test_each_analysis_tab_draws_for_the_link_in_the_browser(
     page.get_by_role("tab", name=tab, exact=True).click()
     expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
     settle(page, charts=charts, metrics=metrics)
-    assert query(page) == {"preset": ["seed-leak"]}
+    assert query(page) == {"preset": ["seed-leak"], "model_version": ["2"]}
 
 
 def test_a_bad_link_pasted_into_the_comparison_is_named_and_the_rest_compared(
@@ -222,7 +231,22 @@ def test_the_page_shows_the_numbers_the_cli_prints_for_the_same_link(
         cwd=ROOT,
     ).stdout.splitlines()
     cli = {}
-    for line in printed[:6]:  # the six headline tiles, "label  value"
+    for line in printed[:7]:  # the seven headline tiles, "label  value"
         label, value = line.rsplit("  ", 1)
         cli[label.strip()] = value.strip()
     assert kpis(page) == cli
+
+
+def test_a_version_1_share_link_keeps_its_numbers_and_the_address_bar_keeps_that_meaning(
+    page: Page, app_server: Server, browser: Browser
+) -> None:
+    case = next(c for c in VERSION_1["links"] if "preset=meta-2025" in c["link"])
+    page.goto(app_server.url + "?" + urlparse(case["link"]).query)
+    settle(page)
+    shown = kpis(page)
+    assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
+    assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
+    # meta-2025 now ramps over 12 months; this link predates that, so the bar says 0.
+    page.wait_for_url("**benefit_ramp_months=0**")
+    assert query(page)["model_version"] == ["2"]
+    assert kpis_in_a_fresh_browser(browser, page.url) == shown

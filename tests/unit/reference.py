@@ -1,4 +1,4 @@
-"""A literal, loop-by-loop transcription of shared MODEL.md, to check evaluate() against.
+"""A literal, loop-by-loop transcription of shared MODEL.md (version 2) to check evaluate().
 
 Written the slow, obvious way on purpose: no numpy, no closed forms. Ratios over
 less than a dollar are undefined, as whatif/model.py documents.
@@ -6,17 +6,26 @@ less than a dollar are undefined, as whatif/model.py documents.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from pathlib import Path
+from typing import Any, Final
 
 from whatif import Scenario
+
+# Each shipped preset's complete link as the version-1 page wrote it, with its numbers.
+VERSION_1: Final = json.loads(
+    (Path(__file__).parent / "data" / "version1_links.json").read_text(encoding="utf-8")
+)
 
 
 def reference(s: Scenario) -> dict[str, Any]:
     n = 12 * s.horizon_years
     share = s.in_house_share_pct / 100
     life = round(12 * s.server_life_years)
+    ramp_n = s.benefit_ramp_months
     rows = []
     for m in range(n):
+        ramp = 1 if ramp_n == 0 else min(1, (m + 1) / ramp_n)
         t = m / 12
         tokens = s.tokens_per_month_t * 1e12 * (1 + s.token_growth_pct_per_year / 100) ** t
         vendor_price = s.price_per_mtok_usd * (1 - s.price_decline_pct_per_year / 100) ** t
@@ -32,9 +41,14 @@ def reference(s: Scenario) -> dict[str, Any]:
                 * s.productivity_gain_pct
                 / 100
                 * s.productivity_realization_pct
-                / 100,
-                "ad_lift": s.ad_revenue_busd * 1e9 / 12 * s.ad_conversion_lift_pct / 100,
-                "capex": s.ai_capex_busd_per_year * 1e9 / 12,
+                / 100
+                * ramp,
+                "ad_lift": s.ad_revenue_busd * 1e9 / 12 * s.ad_conversion_lift_pct / 100 * ramp,
+                "ai_opex": s.ai_opex_busd_per_year * 1e9 / 12,
+                "capex": s.ai_capex_busd_per_year
+                * 1e9
+                / 12
+                * (1 + s.capex_growth_pct_per_year / 100) ** (m // 12),
             }
         )
     for m, row in enumerate(rows):
@@ -43,11 +57,12 @@ def reference(s: Scenario) -> dict[str, Any]:
             rows[k]["capex"] / life for k in range(max(0, m - life + 1), m + 1)
         )
         benefits = row["productivity"] + row["ad_profit"]
-        row["operating_impact"] = benefits - row["token_spend"] - row["depreciation"]
-        row["net_cash"] = benefits - row["token_spend"] - row["capex"]
+        costs = row["token_spend"] + row["ai_opex"]
+        row["operating_impact"] = benefits - costs - row["depreciation"]
+        row["net_cash"] = benefits - costs - row["capex"]
     total = {key: sum(r[key] for r in rows) for key in rows[0]}
     book_value = total["capex"] - total["depreciation"]
-    costs = total["token_spend"] + total["capex"]
+    costs = total["token_spend"] + total["ai_opex"] + total["capex"]
     benefits = total["productivity"] + total["ad_profit"] + book_value
     r = s.discount_rate_pct / 100
     npv = sum(row["net_cash"] / (1 + r) ** ((m + 1) / 12) for m, row in enumerate(rows))
@@ -58,9 +73,11 @@ def reference(s: Scenario) -> dict[str, Any]:
         if cumulative >= 0:
             payback = m + 1
             break
-    margins = []
+    margins, eps = [], []
     for y in range(s.horizon_years):
         months = rows[12 * y : 12 * y + 12]
+        impact = sum(r["operating_impact"] for r in months)
+        eps.append(impact * (1 - s.tax_rate_pct / 100) / (s.diluted_shares_b * 1e9))
         revenue = s.revenue_busd * 1e9 + sum(r["ad_lift"] for r in months)
         income = s.revenue_busd * 1e9 * s.operating_margin_pct / 100 + sum(
             r["operating_impact"] for r in months
@@ -73,4 +90,5 @@ def reference(s: Scenario) -> dict[str, Any]:
         "payback_month": payback,
         "book_value_end_usd": book_value,
         "margin_impact_pp": margins,
+        "eps_impact_usd": eps,
     }

@@ -48,21 +48,28 @@ def test_the_batch_evaluator_agrees_with_evaluate_scenario_by_scenario(
     }
     result = evaluate_batch(table)
     for i, s in enumerate(batch):
-        kpis = evaluate(s).kpis
+        evaluated = evaluate(s)
+        kpis = evaluated.kpis
         scale = max(
             1.0,
             abs(kpis.npv_usd),
             abs(kpis.book_value_end_usd),
-            abs(kpis.token_spend_year1_usd) * 12 * s.horizon_years,
-            s.ai_capex_busd_per_year * 1e9 * s.horizon_years,
+            sum(abs(y.token_spend_usd) + y.capex_usd + y.ai_opex_usd for y in evaluated.years),
         )
         assert close(BatchResult.value(result.npv_usd[i]), kpis.npv_usd, scale)
         roi = BatchResult.value(result.roi_pct[i])
         assert (roi is None) == (kpis.roi_pct is None)
+        if roi is not None and kpis.roi_pct is not None:
+            assert roi == pytest.approx(kpis.roi_pct, rel=1e-6, abs=1e-6)
         margin = BatchResult.value(result.margin_impact_year1_pp[i])
         assert (margin is None) == (kpis.margin_impact_year1_pp is None)
         if margin is not None and kpis.margin_impact_year1_pp is not None:
             assert margin == pytest.approx(kpis.margin_impact_year1_pp, rel=1e-6, abs=1e-6)
+        assert close(
+            float(result.eps_impact_year1_usd[i]),
+            kpis.eps_impact_year1_usd,
+            scale / (s.diluted_shares_b * 1e9),
+        )
 
 
 @pytest.mark.parametrize("preset_id", sorted(PRESETS))
@@ -113,14 +120,25 @@ def test_the_root_finder_brackets_every_crossing_on_monotone_and_other_curves(
 
 
 def test_break_even_reports_the_root_nearest_the_current_value() -> None:
-    # NPV(x) for the ad lift is linear; place the current value far above and below the root.
-    s = PRESETS["vertical-integration"].scenario
-    root = break_even(s, "ad_conversion_lift_pct").value
+    # NPV(x) for the productivity gain is linear; place the current value far from the root.
+    s = PRESETS["meta-2025"].scenario
+    root = break_even(s, "productivity_gain_pct").value
     assert root is not None
-    for current in (0.0, 20.0):
+    for current in (-50.0, 1000.0):
         assert break_even(
-            changed(s, ad_conversion_lift_pct=current), "ad_conversion_lift_pct"
+            changed(s, productivity_gain_pct=current), "productivity_gain_pct"
         ).value == pytest.approx(root, abs=1e-6)
+
+
+def test_the_tornado_moves_npv_with_the_ramp_ai_opex_and_capex_growth() -> None:
+    preset = PRESETS["meta-2025"]
+    swings = {s.field: s for s in sensitivity(preset.scenario, preset.ranges)}
+    for name in ("benefit_ramp_months", "ai_opex_busd_per_year", "capex_growth_pct_per_year"):
+        assert swings[name].swing_usd > 1e9, name
+    # A slower ramp, more opex or faster capex growth each lower NPV.
+    for name in ("benefit_ramp_months", "ai_opex_busd_per_year", "capex_growth_pct_per_year"):
+        assert swings[name].npv_high_usd < swings[name].npv_low_usd, name
+    assert swings["tax_rate_pct"].swing_usd == 0 and swings["diluted_shares_b"].swing_usd == 0
 
 
 def test_tornado_is_sorted_by_swing_and_each_end_is_evaluate_at_that_value() -> None:
@@ -180,7 +198,7 @@ def test_monte_carlo_is_reproducible_for_a_seed_and_differs_for_another() -> Non
     other = simulate(preset.scenario, preset.ranges, draws=2000, seed=8)
     assert np.array_equal(first.result.npv_usd, again.result.npv_usd)
     assert not np.array_equal(first.result.npv_usd, other.result.npv_usd)
-    assert set(first.varied) == set(HEADLINE_FIELDS)
+    assert set(first.varied) == set(HEADLINE_FIELDS) | set(preset.ranges)
 
 
 def test_monte_carlo_collapses_to_the_deterministic_npv_when_ranges_shrink_to_a_point() -> None:
@@ -202,6 +220,17 @@ def test_monte_carlo_draws_stay_inside_each_drivers_range() -> None:
     assert npv.min() > low
     summary = simulation.percentiles(npv)
     assert summary["p10"] <= summary["p50"] <= summary["p90"]  # type: ignore[operator]
+
+
+def test_monte_carlo_draws_whole_months_of_ramp_up() -> None:
+    s = PRESETS["meta-2025"].scenario
+    ranges = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
+    simulation = simulate(s, ranges | {"benefit_ramp_months": (6.0, 24.0)}, draws=2000)
+    # Only the ramp varies, and only over the 19 whole months from 6 to 24.
+    assert len(np.unique(simulation.result.npv_usd)) <= 19
+    months = [changed(s, benefit_ramp_months=n) for n in range(6, 25)]
+    possible = {round(evaluate(m).kpis.npv_usd, -3) for m in months}
+    assert {round(float(v), -3) for v in simulation.result.npv_usd} <= possible
 
 
 def test_scenario_table_holds_the_base_for_fields_not_varied() -> None:

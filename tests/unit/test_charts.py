@@ -65,17 +65,20 @@ def test_a_chart_spec_is_the_same_for_every_scenario_only_rows_differ() -> None:
     assert a.spec == b.spec and a.datasets != b.datasets
 
 
-def test_the_bridge_walks_from_baseline_to_income_with_ai() -> None:
-    result = evaluate(PRESETS["seed-leak"].scenario)
+def test_the_bridge_walks_from_baseline_to_income_with_ai_with_ai_opex_as_its_own_step() -> None:
+    result = evaluate(PRESETS["meta-2025"].scenario)
     rows = charts.income_bridge(result).datasets["bridge"]
     assert [r["step"] for r in rows] == [
         "Baseline",
         "+ Productivity",
         "+ Ad profit",
         "− Tokens",
+        "− AI opex",
         "− Depreciation",
         "= With AI",
     ]
+    opex = rows[4]
+    assert (opex["start_b"] - opex["end_b"]) * 1e9 == pytest.approx(result.years[0].ai_opex_usd)
     assert rows[-1]["end_b"] == pytest.approx(rows[-2]["end_b"])
     assert rows[-1]["end_b"] * 1e9 == pytest.approx(result.years[0].operating_income_with_ai_usd)
 
@@ -85,6 +88,23 @@ def test_the_cash_chart_marks_payback_only_when_there_is_one() -> None:
     assert paying.datasets["payback"][0]["label"] == "Payback: month 1"
     losing = charts.cumulative_cash(evaluate(Scenario()))
     assert losing.datasets["payback"] == [] and "No payback within 5 years" in losing.caption
+
+
+def test_the_cash_chart_marks_where_the_ramp_reaches_full_benefits() -> None:
+    ramped = charts.cumulative_cash(evaluate(PRESETS["meta-2025"].scenario))
+    assert ramped.datasets["ramp"] == [{"month": 12, "label": "Full benefits from month 12"}]
+    assert "ramp up over the first 12 months" in ramped.caption
+    assert charts.cumulative_cash(evaluate(Scenario())).datasets["ramp"] == []
+    beyond = Scenario(benefit_ramp_months=60, horizon_years=2)
+    assert charts.cumulative_cash(evaluate(beyond)).datasets["ramp"] == []
+
+
+def test_ai_opex_has_its_own_colour_among_the_costs() -> None:
+    flows = charts.benefits_and_costs(evaluate(PRESETS["meta-2025"].scenario)).datasets["flows"]
+    opex = [r for r in flows if r["quantity"] == "AI opex"]
+    assert [r["side"] for r in opex] == ["Costs"] * 5
+    assert opex[0]["usd_b"] == pytest.approx(3.0)
+    assert "AI opex" in charts.COLOURS
 
 
 def test_token_spend_is_split_vendor_and_in_house_only_with_an_in_house_share() -> None:

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import scenarios
+from tests.unit.reference import VERSION_1
 from whatif import (
     HEADLINE_FIELDS,
     Scenario,
@@ -47,6 +48,41 @@ def test_python_dash_m_whatif_prints_the_seed_leaks_10_8b_year_one_spend() -> No
     document = json.loads(done.stdout)
     assert document["kpis"]["token_spend_year1_usd"] == 10_800_000_000
     assert document["scenario"]["price_per_mtok_usd"] == 15
+
+
+def test_a_12_month_ramp_on_the_seed_preset_prints_32_229b_of_year_one_productivity() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "whatif",
+            "--preset",
+            "seed-leak",
+            "--set",
+            "benefit_ramp_months=12",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    kpis = json.loads(done.stdout)["kpis"]
+    assert round(kpis["productivity_value_year1_usd"], 2) == 32_229_166_666.67
+    assert kpis["token_spend_year1_usd"] == 10_800_000_000
+
+
+def test_a_version_1_link_keeps_its_meaning_when_a_set_names_a_version_2_field(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = next(c for c in VERSION_1["links"] if "preset=meta-2025" in c["link"])
+    document = run_json(capsys, "--link", case["link"], "--set", "tax_rate_pct=21")
+    scenario, kpis = document["scenario"], document["kpis"]
+    assert isinstance(scenario, dict) and isinstance(kpis, dict)
+    # meta-2025 now sets a ramp, capex growth and lab opex; the version-1 link does not.
+    assert scenario["benefit_ramp_months"] == 0 and scenario["ai_opex_busd_per_year"] == 0
+    assert scenario["tax_rate_pct"] == 21
+    assert kpis["npv_usd"] == pytest.approx(case["kpis"]["npv_usd"], rel=1e-10)
 
 
 @pytest.mark.parametrize("preset_id", sorted(PRESETS))
@@ -105,6 +141,13 @@ def test_set_overrides_the_link_and_the_preset(capsys: pytest.CaptureFixture[str
         (["--preset", "nope"], "preset"),
         (["--link", "ai_users=-5&colour=red"], "colour"),
         (["--set", "revenue_busd=1"], "revenue_busd"),
+        (["--set", "benefit_ramp_months=2.5"], "benefit_ramp_months"),
+        (["--set", "benefit_ramp_months=61"], "benefit_ramp_months"),
+        (["--set", "diluted_shares_b=0"], "diluted_shares_b"),
+        (["--set", "tax_rate_pct=60.5"], "tax_rate_pct"),
+        (["--set", "capex_growth_pct_per_year=-91"], "capex_growth_pct_per_year"),
+        (["--set", "ai_opex_busd_per_year=nan"], "ai_opex_busd_per_year"),
+        (["--set", "model_version=7"], "model_version"),
     ],
 )
 def test_bad_input_exits_2_naming_the_field_without_a_traceback(

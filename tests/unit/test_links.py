@@ -2,15 +2,111 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import scenarios
-from whatif import Scenario, decode_link, encode_link, load_presets
-from whatif.links import format_number, link_params
+from tests.unit.reference import VERSION_1
+from whatif import (
+    Preset,
+    Scenario,
+    decode_link,
+    encode_link,
+    evaluate,
+    load_presets,
+    result_to_json,
+)
+from whatif.links import V1_NEUTRAL_FIELDS, format_number, link_params
+from whatif.presets import DEFAULT_PRESETS_DIR
 
 PRESETS = load_presets().presets
+SEED_V1 = next(case for case in VERSION_1["links"] if "preset=seed-leak" in case["link"])
+# What seed-leak might set after version 2: every new field away from its default.
+SEED_V2_VALUES = {
+    "benefit_ramp_months": 12,
+    "ai_opex_busd_per_year": 5,
+    "capex_growth_pct_per_year": 30,
+    "tax_rate_pct": 20,
+    "diluted_shares_b": 3,
+}
+
+
+@pytest.fixture
+def presets_setting_version_2_fields(tmp_path: Path) -> dict[str, Preset]:
+    """The shipped presets, with seed-leak setting every version-2 field."""
+    for path in DEFAULT_PRESETS_DIR.glob("*.json"):
+        document = json.loads(path.read_text())
+        if path.stem == "seed-leak":
+            document["values"] |= SEED_V2_VALUES
+        (tmp_path / path.name).write_text(json.dumps(document))
+    loaded = load_presets(tmp_path)
+    assert not loaded.errors
+    return loaded.presets
+
+
+def test_a_version_1_complete_link_gives_its_version_1_numbers_under_a_version_2_preset(
+    presets_setting_version_2_fields: dict[str, Preset],
+) -> None:
+    # The seed-leak Share link exactly as the version-1 page wrote it.
+    decoded = decode_link(SEED_V1["link"], presets_setting_version_2_fields)
+    assert decoded.model_version == 1 and decoded.warnings == ()
+    for name in V1_NEUTRAL_FIELDS:
+        assert getattr(decoded.scenario, name) == Scenario.model_fields[name].default
+    # Tax rate and shares change no version-1 number: they still come from the preset.
+    assert decoded.scenario.tax_rate_pct == 20 and decoded.scenario.diluted_shares_b == 3
+    kpis = result_to_json(evaluate(decoded.scenario))["kpis"]
+    for key, value in SEED_V1["kpis"].items():
+        assert kpis[key] == (None if value is None else pytest.approx(value, rel=1e-10)), key
+
+
+def test_a_partial_link_follows_its_preset_into_version_2(
+    presets_setting_version_2_fields: dict[str, Preset],
+) -> None:
+    decoded = decode_link("preset=seed-leak&price_per_mtok_usd=5", presets_setting_version_2_fields)
+    assert decoded.model_version == 2
+    assert decoded.scenario.benefit_ramp_months == 12
+    assert decoded.scenario.ai_opex_busd_per_year == 5
+
+
+def test_a_version_1_link_that_also_names_a_version_2_field_is_read_as_version_2(
+    presets_setting_version_2_fields: dict[str, Preset],
+) -> None:
+    link = SEED_V1["link"] + "&benefit_ramp_months=6"
+    decoded = decode_link(link, presets_setting_version_2_fields)
+    assert decoded.model_version == 2
+    assert decoded.scenario.benefit_ramp_months == 6
+    assert decoded.scenario.ai_opex_busd_per_year == 5  # from the preset
+
+
+def test_an_explicit_version_1_takes_neutral_values_except_the_fields_it_names(
+    presets_setting_version_2_fields: dict[str, Preset],
+) -> None:
+    decoded = decode_link(
+        "preset=seed-leak&model_version=1&ai_opex_busd_per_year=2",
+        presets_setting_version_2_fields,
+    )
+    assert decoded.model_version == 1 and decoded.warnings == ()
+    assert decoded.scenario.benefit_ramp_months == 0
+    assert decoded.scenario.capex_growth_pct_per_year == 0
+    assert decoded.scenario.ai_opex_busd_per_year == 2
+
+
+def test_every_link_written_now_names_the_model_version() -> None:
+    seed = PRESETS["seed-leak"].scenario
+    assert "model_version=2" in encode_link(seed, "seed-leak")
+    assert "model_version=2" in encode_link(seed, "seed-leak", base=seed)
+
+
+@pytest.mark.parametrize("raw", ["3", "0", "two", "", "2.0"])
+def test_an_unknown_model_version_is_ignored_with_a_warning(raw: str) -> None:
+    decoded = decode_link(f"preset=seed-leak&model_version={raw}", PRESETS)
+    assert decoded.model_version == 2
+    assert [w.param for w in decoded.warnings] == ["model_version"]
+    assert "unknown model version" in decoded.warnings[0].reason
 
 
 @settings(max_examples=300, deadline=None)
@@ -121,6 +217,7 @@ def test_a_compact_link_names_only_what_differs_from_its_base() -> None:
     changed = seed.model_copy(update={"price_per_mtok_usd": 20.0})
     assert link_params(changed, "seed-leak", base=seed) == {
         "preset": "seed-leak",
+        "model_version": "2",
         "price_per_mtok_usd": "20",
     }
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 
 from tests.strategies import scenarios
-from tests.unit.reference import reference
-from whatif import Kpis, Scenario, evaluate, result_to_json
+from tests.unit.reference import VERSION_1, reference
+from whatif import FIELDS_BY_NAME, Kpis, Scenario, decode_link, evaluate, result_to_json
+from whatif.links import V1_NEUTRAL_FIELDS
 
 SEED_LEAK = Scenario(
     tokens_per_month_t=60,
@@ -42,6 +43,117 @@ def test_seed_leak_spends_900m_a_month_and_10_8b_in_year_one() -> None:
     result = evaluate(SEED_LEAK)
     assert np.all(result.monthly.token_spend_usd == 900_000_000)
     assert result.kpis.token_spend_year1_usd == 10_800_000_000
+
+
+def test_a_12_month_ramp_on_the_seed_preset_earns_32_229b_of_productivity_in_year_one() -> None:
+    # MODEL.md's worked check: $59.5B x (1 + 2 + ... + 12) / 144.
+    ramped = SEED_LEAK.model_copy(update={"benefit_ramp_months": 12})
+    assert evaluate(ramped).kpis.productivity_value_year1_usd == pytest.approx(
+        32_229_166_666.67, abs=0.01
+    )
+    assert evaluate(SEED_LEAK).kpis.productivity_value_year1_usd == pytest.approx(59.5e9)
+
+
+def test_the_ramp_earns_a_straight_line_share_of_benefits_but_not_of_costs() -> None:
+    s = SEED_LEAK.model_copy(update={"benefit_ramp_months": 4})
+    monthly = evaluate(s).monthly
+    full = evaluate(SEED_LEAK).monthly
+    share = [0.25, 0.5, 0.75, 1, 1, 1]
+    assert monthly.productivity_value_usd[:6] == pytest.approx(
+        full.productivity_value_usd[:6] * share
+    )
+    assert monthly.ad_revenue_lift_usd[:6] == pytest.approx(full.ad_revenue_lift_usd[:6] * share)
+    assert monthly.ad_profit_usd[:6] == pytest.approx(full.ad_profit_usd[:6] * share)
+    assert np.array_equal(monthly.token_spend_usd, full.token_spend_usd)
+    assert np.array_equal(monthly.capex_usd, full.capex_usd)
+
+
+def test_a_ramp_delays_payback_from_month_one() -> None:
+    assert evaluate(SEED_LEAK).kpis.payback_month == 1
+    slow = evaluate(SEED_LEAK.model_copy(update={"benefit_ramp_months": 24})).kpis
+    assert slow.payback_month is not None and slow.payback_month > 1
+
+
+def test_ai_opex_is_expensed_evenly_and_lowers_impact_cash_roi_and_npv() -> None:
+    base = Scenario(**NOTHING | {"ai_capex_busd_per_year": 12, "horizon_years": 2})
+    with_opex = base.model_copy(update={"ai_opex_busd_per_year": 6})
+    a, b = evaluate(base), evaluate(with_opex)
+    assert np.all(b.monthly.ai_opex_usd == 0.5e9)
+    assert b.kpis.ai_opex_year1_usd == pytest.approx(6e9)
+    assert b.monthly.operating_impact_usd == pytest.approx(a.monthly.operating_impact_usd - 0.5e9)
+    assert b.monthly.net_cash_usd == pytest.approx(a.monthly.net_cash_usd - 0.5e9)
+    # Costs are tokens + opex + capex: $24B of capex and $12B of opex over two years.
+    book = b.kpis.book_value_end_usd
+    assert b.kpis.roi_pct == pytest.approx((book - 36e9) / 36e9 * 100)
+    assert b.kpis.npv_usd == pytest.approx(a.kpis.npv_usd - 12e9)  # no discounting here
+
+
+def test_capex_steps_up_once_a_model_year_from_the_sliders_year_one_value() -> None:
+    s = Scenario(**NOTHING | {"ai_capex_busd_per_year": 12, "capex_growth_pct_per_year": 50})
+    capex = evaluate(s).monthly.capex_usd
+    assert capex == pytest.approx(np.repeat([1e9 * 1.5**y for y in range(5)], 12))
+    assert [y.capex_usd for y in evaluate(s).years] == pytest.approx(
+        [12e9 * 1.5**y for y in range(5)]
+    )
+
+
+def test_depreciation_writes_off_each_years_larger_vintages_over_their_life() -> None:
+    s = Scenario(
+        **NOTHING
+        | {
+            "ai_capex_busd_per_year": 12,
+            "capex_growth_pct_per_year": 100,
+            "server_life_years": 1,
+            "horizon_years": 3,
+        }
+    )
+    depreciation = evaluate(s).monthly.depreciation_usd
+    # Monthly capex is $1B in year 1 and $2B in year 2, each vintage written off over 12 months.
+    assert depreciation[11] == pytest.approx(1e9)
+    assert depreciation[12] == pytest.approx((11 * 1e9 + 2e9) / 12)
+    assert depreciation[23] == pytest.approx(2e9)
+    assert depreciation[35] == pytest.approx(4e9)
+
+
+def test_eps_impact_is_the_after_tax_operating_impact_per_diluted_share() -> None:
+    s = SEED_LEAK.model_copy(update={"tax_rate_pct": 20, "diluted_shares_b": 2.5})
+    result = evaluate(s)
+    for year in result.years:
+        assert year.eps_impact_usd == pytest.approx(year.operating_impact_usd * 0.8 / 2.5e9)
+    assert result.kpis.eps_impact_year1_usd == result.years[0].eps_impact_usd
+    assert result.kpis.eps_impact_final_year_usd == result.years[-1].eps_impact_usd
+    # A loss lowers EPS by the loss less its tax shield.
+    loss = evaluate(Scenario(**NOTHING | {"ai_opex_busd_per_year": 10, "tax_rate_pct": 25}))
+    assert loss.kpis.eps_impact_year1_usd == pytest.approx(-10e9 * 0.75 / 2.574e9)
+
+
+def test_tax_rate_and_share_count_change_only_the_eps_results() -> None:
+    base, other = (
+        evaluate(SEED_LEAK),
+        evaluate(SEED_LEAK.model_copy(update={"tax_rate_pct": 40, "diluted_shares_b": 10})),
+    )
+    for f in fields(Kpis):
+        if not f.name.startswith("eps_"):
+            assert getattr(base.kpis, f.name) == getattr(other.kpis, f.name), f.name
+
+
+def test_neutral_version_2_fields_give_exactly_the_version_1_numbers() -> None:
+    # Golden numbers written by the version-1 model for each shipped preset's complete link.
+    for case in VERSION_1["links"]:
+        scenario = decode_link(case["link"], {}).scenario
+        assert all(getattr(scenario, n) == FIELDS_BY_NAME[n].default for n in V1_NEUTRAL_FIELDS)
+        document = result_to_json(evaluate(scenario))
+        for got, expected in [
+            (document["kpis"], case["kpis"]),
+            *zip(document["years"], case["years"], strict=True),
+        ]:
+            for key, value in expected.items():
+                same = (
+                    got[key] is None
+                    if value is None
+                    else got[key] == pytest.approx(value, rel=1e-10)
+                )
+                assert same, (key, got[key], value)
 
 
 def test_seed_leak_costs_61_09_per_user_hour_and_25_41_pct_of_loaded_cost() -> None:
@@ -224,6 +336,10 @@ def test_evaluate_matches_a_literal_transcription_of_model_md(s: Scenario) -> No
     scale = max(1.0, *(abs(v) for row in expected["rows"] for v in row.values()))
     for key, series in (
         ("token_spend", result.monthly.token_spend_usd),
+        ("productivity", result.monthly.productivity_value_usd),
+        ("ad_lift", result.monthly.ad_revenue_lift_usd),
+        ("ai_opex", result.monthly.ai_opex_usd),
+        ("capex", result.monthly.capex_usd),
         ("depreciation", result.monthly.depreciation_usd),
         ("net_cash", result.monthly.net_cash_usd),
         ("operating_impact", result.monthly.operating_impact_usd),
@@ -240,6 +356,10 @@ def test_evaluate_matches_a_literal_transcription_of_model_md(s: Scenario) -> No
     assert [y.margin_impact_pp is None for y in result.years] == [
         m is None for m in expected["margin_impact_pp"]
     ]
+    eps_scale = scale * 12 / (s.diluted_shares_b * 1e9)
+    assert [y.eps_impact_usd for y in result.years] == pytest.approx(
+        expected["eps_impact_usd"], rel=1e-9, abs=1e-9 * eps_scale
+    )
     # Payback may sit on a knife edge of rounding: check it against the reference's cash.
     cumulative = np.cumsum([r["net_cash"] for r in expected["rows"]])
     tolerance = 1e-9 * scale * len(cumulative)
@@ -268,6 +388,9 @@ def test_json_object_has_every_contract_key_and_no_nan() -> None:
         "npv_usd",
         "payback_month",
         "book_value_end_usd",
+        "ai_opex_year1_usd",
+        "eps_impact_year1_usd",
+        "eps_impact_final_year_usd",
     }
     years = document["years"]
     assert isinstance(years, list) and len(years) == 5
@@ -284,4 +407,6 @@ def test_json_object_has_every_contract_key_and_no_nan() -> None:
         "revenue_with_ai_usd",
         "operating_margin_with_ai_pct",
         "margin_impact_pp",
+        "ai_opex_usd",
+        "eps_impact_usd",
     }

@@ -10,7 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from whatif import Preset, Scenario, evaluate, load_presets
+from whatif import FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
+from whatif.links import V1_NEUTRAL_FIELDS
 from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
 from whatif.schema import schema_text
 
@@ -55,9 +56,21 @@ def test_the_seed_leak_preset_spends_exactly_10_8b_in_year_one() -> None:
     assert evaluate(seed.scenario).kpis.token_spend_year1_usd == 10_800_000_000
 
 
-def test_the_meta_2025_preset_is_the_models_defaults() -> None:
-    # The page opens on meta-2025 while a bare link means "defaults": they must agree.
-    assert load_presets(DEFAULT_PRESETS_DIR).presets["meta-2025"].scenario == Scenario()
+def test_the_meta_2025_preset_is_the_models_defaults_with_a_ramp_rising_capex_and_a_lab() -> None:
+    # The model's defaults are Meta's books with version 2's neutral values; the
+    # evidence-based preset adds a realistic ramp, capex growth and the lab's opex.
+    meta = load_presets(DEFAULT_PRESETS_DIR).presets["meta-2025"]
+    assert set(meta.values) == set(V1_NEUTRAL_FIELDS)
+    assert all(meta.values[name] > 0 for name in V1_NEUTRAL_FIELDS)
+    neutral = {name: FIELDS_BY_NAME[name].default for name in V1_NEUTRAL_FIELDS}
+    assert meta.scenario.model_copy(update=neutral) == Scenario()
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_preset_states_its_ramp_capex_growth_and_ai_opex(name: str) -> None:
+    # Left out, they would silently take the neutral defaults: each preset decides them.
+    preset = load_presets(DEFAULT_PRESETS_DIR).presets[name.removesuffix(".json")]
+    assert set(V1_NEUTRAL_FIELDS) <= set(preset.values)
 
 
 def test_the_bear_case_loses_more_than_the_bull_case() -> None:

@@ -33,6 +33,12 @@ CONTRACT = {
     "server_life_years": (1, 10, 5.5),
     "discount_rate_pct": (0, 50, 9),
     "horizon_years": (1, 10, 5),
+    # version 2
+    "benefit_ramp_months": (0, 60, 0),
+    "ai_opex_busd_per_year": (0, 200, 0),
+    "capex_growth_pct_per_year": (-90, 300, 0),
+    "tax_rate_pct": (0, 60, 13),
+    "diluted_shares_b": (0.01, 100, 2.574),
 }
 
 
@@ -57,9 +63,15 @@ def test_every_field_carries_a_label_unit_step_help_and_source(spec: FieldSpec) 
 
 
 def test_counts_are_whole_numbers() -> None:
-    assert {f.name for f in FIELDS if f.is_int} == {"ai_users", "horizon_years"}
+    assert {f.name for f in FIELDS if f.is_int} == {
+        "ai_users",
+        "horizon_years",
+        "benefit_ramp_months",
+    }
     with pytest.raises(ValidationError, match="ai_users"):
         Scenario(ai_users=1.5)
+    with pytest.raises(ValidationError, match="benefit_ramp_months"):
+        Scenario(benefit_ramp_months=2.5)
 
 
 @pytest.mark.parametrize(
