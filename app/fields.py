@@ -1,0 +1,45 @@
+"""One widget per scenario field, built from the field's metadata (label, unit, range, help)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from whatif import FieldSpec, Scenario
+from whatif.formatting import escape_markdown
+from whatif.links import format_number
+
+
+def field_label(spec: FieldSpec) -> str:
+    # Labels are our own text with at most one "$", so Markdown shows them as written.
+    return f"{spec.label} ({spec.unit})"
+
+
+def field_help(spec: FieldSpec) -> str:
+    return escape_markdown(spec.help) + "\n\n**Source:** " + escape_markdown(spec.source)
+
+
+def _number_format(spec: FieldSpec) -> str:
+    if spec.is_int:
+        return "%d"
+    decimals = len(format_number(spec.step).partition(".")[2])
+    return f"%.{decimals}f"
+
+
+def field_widget(spec: FieldSpec, base: Scenario) -> Any:
+    """One bound widget whose default is the preset's value, so the URL names only changes."""
+    kind = int if spec.is_int else float
+    common: dict[str, Any] = dict(
+        label=field_label(spec),
+        min_value=kind(spec.minimum),
+        max_value=kind(spec.maximum),
+        value=kind(getattr(base, spec.name)),
+        step=kind(spec.step),
+        key=spec.name,
+        help=field_help(spec),
+        bind="query-params",
+    )
+    if spec.headline:
+        return st.slider(**common, format="%g")
+    return st.number_input(**common, format=_number_format(spec))

@@ -1,0 +1,70 @@
+"""What the page says above the numbers: ignored link parts, broken presets, the
+preset's description, and what the sliders changed from it."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import streamlit as st
+
+from app.state import set_fields_everywhere
+from whatif import FIELDS, PresetSet, Scenario
+from whatif.formatting import escape_markdown
+from whatif.links import format_number
+
+MAX_SHOWN_WARNINGS: Final = 12
+
+
+def render_notices(presets: PresetSet) -> None:
+    warnings = st.session_state.get("link_warnings") or []
+    if warnings:
+        shown = "\n".join(f"- {escape_markdown(w)}" for w in warnings[:MAX_SHOWN_WARNINGS])
+        more = len(warnings) - MAX_SHOWN_WARNINGS
+        tail = f"\n- … and {more} more" if more > 0 else ""
+        st.warning(
+            f"**This link had parts that were ignored**; the rest of it applies:\n{shown}{tail}",
+            icon=":material/link_off:",
+        )
+    if presets.errors:
+        listed = "\n".join(f"- {escape_markdown(str(e))}" for e in presets.errors)
+        st.error(
+            f"**{len(presets.errors)} preset file(s) could not be loaded**; "
+            f"the other presets work:\n{listed}",
+            icon=":material/error:",
+        )
+
+
+def render_description(presets: PresetSet, choice: str) -> None:
+    """The chosen preset's name, description and sources, always as text."""
+    preset = presets.presets.get(choice)
+    if not preset:
+        return
+    sources = "; ".join(f"“{escape_markdown(source)}”" for source in preset.sources)
+    st.caption(
+        f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}"
+        + (f"  \n**Sources:** {sources}" if sources else "")
+    )
+
+
+def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Scenario) -> None:
+    """What the sliders changed from the preset, with a way back."""
+    # Always one container here, empty or not: an element that comes and goes would
+    # shift every later element's position, and the browser would rebuild them all.
+    slot = st.container()
+    changed = [s for s in FIELDS if getattr(scenario, s.name) != getattr(base, s.name)]
+    if not changed:
+        return
+    what = "; ".join(
+        f"{s.label} {format_number(getattr(base, s.name), s)} → "
+        f"{format_number(getattr(scenario, s.name), s)} ({s.unit})"
+        for s in changed[:6]
+    )
+    more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
+    preset = presets.presets.get(choice)
+    origin = f"the preset “{preset.name}”" if preset else "the model defaults"
+    col, button = slot.columns([5, 1], vertical_alignment="center")
+    col.info(
+        f"Changed from {escape_markdown(origin)}: {escape_markdown(what)}{more}",
+        icon=":material/edit:",
+    )
+    button.button("Reset to preset", on_click=set_fields_everywhere, args=(base,))

@@ -1,0 +1,55 @@
+"""The sidebar: the preset selector and the advanced assumptions, grouped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.fields import field_widget
+from app.state import CHOICE, DEFAULT_PRESET, NO_PRESET, base_scenario, on_preset_chosen
+from whatif import FIELDS, PresetSet, Scenario
+from whatif.links import PRESET_PARAM, VERSION_PARAM
+from whatif.scenario import GROUP_TITLES, MODEL_VERSION
+
+
+def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
+    """The sidebar: the preset selector and the advanced assumptions.
+
+    They sit outside the scenario fragment, so a headline slider move does not
+    redraw them; changing one of them reruns the whole page.
+    """
+    ids = list(presets.presets)
+    options = [NO_PRESET, *ids] if DEFAULT_PRESET not in ids else [*ids, NO_PRESET]
+    if st.session_state.get(CHOICE) not in options:
+        st.session_state[CHOICE] = NO_PRESET
+
+    def name_of(preset_id: str) -> str:
+        preset = presets.presets.get(preset_id)
+        return preset.name if preset else "Model defaults (no preset)"
+
+    with st.sidebar:
+        st.header("Scenario")
+        choice = st.selectbox(
+            "Preset",
+            options,
+            key=CHOICE,
+            format_func=name_of,
+            on_change=on_preset_chosen,
+            args=(presets,),
+            help="Choosing a preset sets every assumption to it.",
+        )
+        base = base_scenario(presets, choice)
+        with st.expander("Advanced assumptions"):
+            for group, heading in GROUP_TITLES.items():
+                specs = [s for s in FIELDS if s.group == group and not s.headline]
+                if specs:
+                    st.markdown(f"**{heading}**")
+                    for spec in specs:
+                        field_widget(spec, base)
+    if choice and st.query_params.get(PRESET_PARAM) != choice:
+        st.query_params[PRESET_PARAM] = choice
+    elif not choice and PRESET_PARAM in st.query_params:
+        del st.query_params[PRESET_PARAM]
+    # The address bar is read as this model version from now on, whatever it names.
+    if st.query_params.get(VERSION_PARAM) != str(MODEL_VERSION):
+        st.query_params[VERSION_PARAM] = str(MODEL_VERSION)
+    return choice, base

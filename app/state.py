@@ -1,0 +1,106 @@
+"""The page's session: its keys, the presets, the link read once, and field updates.
+
+The URL is the scenario: every field widget is bound to its query parameter
+(`bind="query-params"`, named as in shared MODEL.md) with the selected preset's
+value as its default, so the address bar carries `preset=ID` plus what differs
+from it. The link codec of `whatif.links` is the authority on what a link
+means: on a session's first run the page decodes the raw link itself, warns
+about each ignored part, and makes the widgets agree with the decoded scenario.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import streamlit as st
+
+from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, presets_dir
+from whatif.links import PRESET_PARAM, format_number
+
+DEFAULT_PRESET: Final = "meta-2025"
+NO_PRESET: Final = ""  # the selector's "model defaults" choice
+CHOICE: Final = "preset_choice"
+PENDING: Final = "pending_values"
+WHOLE_PAGE: Final = "rerun_whole_page"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _presets_cached(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> PresetSet:
+    return load_presets(Path(folder))
+
+
+def current_presets() -> PresetSet:
+    """The presets folder, re-read only when a file in it changes (name, size, mtime)."""
+    folder = presets_dir()
+    try:
+        stamp = tuple(
+            sorted(
+                (p.name, s.st_mtime_ns, s.st_size)
+                for p in folder.iterdir()
+                if (s := p.stat(follow_symlinks=False))
+            )
+        )
+    except OSError:
+        stamp = ()
+    return _presets_cached(str(folder), stamp)
+
+
+def base_scenario(presets: PresetSet, preset_id: str) -> Scenario:
+    preset = presets.presets.get(preset_id)
+    return preset.scenario if preset else Scenario()
+
+
+def set_fields(values: Scenario) -> None:
+    for spec in FIELDS:
+        st.session_state[spec.name] = getattr(values, spec.name)
+
+
+def set_fields_everywhere(values: Scenario) -> None:
+    """set_fields from a widget inside the scenario fragment: the sidebar must redraw too."""
+    set_fields(values)
+    st.session_state[WHOLE_PAGE] = True
+
+
+def on_preset_chosen(presets: PresetSet) -> None:
+    """Choosing a preset sets every field to it."""
+    set_fields(base_scenario(presets, st.session_state[CHOICE]))
+
+
+def read_link_once(presets: PresetSet) -> None:
+    """On a session's first run: decode the raw link, keep its warnings, seed the widgets."""
+    if "link_warnings" in st.session_state:
+        return
+    raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    bare = not any(key in raw for key in (PRESET_PARAM, *(f.name for f in FIELDS)))
+    if bare and DEFAULT_PRESET in presets.presets:
+        # A bare address opens the evidence-based preset, not the model's neutral defaults.
+        raw[PRESET_PARAM] = [DEFAULT_PRESET]
+    decoded = decode_link(raw, presets.presets)
+    st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
+    st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
+    set_fields(decoded.scenario)
+    st.session_state["link_scenario"] = decoded.scenario
+    # A value the link implies without naming it (a version-1 link takes the neutral
+    # value of a field its preset now sets) goes into the address bar now, before the
+    # widgets bind to it, so that the address bar keeps giving the same numbers.
+    base = base_scenario(presets, st.session_state[CHOICE])
+    for spec in FIELDS:
+        value = getattr(decoded.scenario, spec.name)
+        if spec.name not in raw and value != getattr(base, spec.name):
+            st.query_params[spec.name] = format_number(value, spec)
+
+
+def apply_pending() -> None:
+    """Values queued by the previous run (the link's, when Streamlit read it otherwise)."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is not None:
+        set_fields(pending)
+
+
+def reconcile_with_link(scenario: Scenario) -> None:
+    """If Streamlit read a link value the codec ignored, re-run with the codec's values."""
+    wanted = st.session_state.pop("link_scenario", None)
+    if wanted is not None and wanted != scenario:
+        st.session_state[PENDING] = wanted
+        st.rerun()
