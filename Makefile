@@ -49,9 +49,10 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# Regenerate the preset JSON Schema after changing the Scenario fields.
+# Regenerate the JSON Schemas after changing the Scenario fields or the price book's shape.
 schema: $(VENV)/.app-installed
-	$(PY) -m whatif.schema > assets/preset.schema.json
+	$(PY) -m whatif.schema preset > assets/preset.schema.json
+	$(PY) -m whatif.schema pricebook > assets/pricebook.schema.json
 
 bench: $(VENV)/.dev-installed chromium
 	$(PY) -m bench

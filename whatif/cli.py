@@ -1,6 +1,7 @@
 """The command line: `python -m whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...]
 [--link URL] [--json]`.
 
+`presets check|list|diff` and `price` are the analysts' commands (whatif/analyst.py).
 Without a command it evaluates the scenario (a version-1 link keeps its
 version-1 meaning, see whatif/links.py); `breakeven`, `sensitivity`,
 `compare` and `simulate` run the analyses of whatif/analysis.py on it. Input is
@@ -18,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Final
 
+from whatif import analyst
 from whatif.analysis import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -52,6 +54,7 @@ from whatif.scenario import FIELDS
 from whatif.summary import kpi_tiles, year_table
 
 EXIT_USAGE: Final = 2
+ANALYST_COMMANDS: Final = frozenset({"presets", "price"})
 MAX_DRAWS: Final = 1_000_000
 
 
@@ -86,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_scenario_arguments(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyst.add_arguments(commands)
     for name, summary in COMMANDS.items():
         command = commands.add_parser(name, help=summary, description=summary)
         add_scenario_arguments(command, suppress=True)
@@ -233,11 +237,16 @@ def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tu
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    presets = load_presets()
+    exit_code = 0
     try:
-        document, text = run(args, scenario_from_args(args, presets), presets)
-    except InputError as exc:
+        if args.command in ANALYST_COMMANDS:
+            outcome = analyst.run(args)
+            document, text, exit_code = outcome.document, outcome.text, outcome.exit_code
+        else:
+            presets = load_presets()
+            document, text = run(args, scenario_from_args(args, presets), presets)
+    except (InputError, analyst.UsageError) as exc:
         print(f"error: invalid input, nothing computed:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(document, indent=2, allow_nan=False) if args.json else text)
-    return 0
+    return exit_code

@@ -3,6 +3,11 @@
 Loading never raises for a bad file and never writes: it returns the valid
 presets plus one `PresetError` per bad file (file name; line and column for
 JSON syntax errors; the field and the rule broken for bad values).
+
+A preset may say `"extends": "ID"`: its values (and ranges) merge over those
+of preset ID, which may extend another, at most `MAX_EXTENDS` links deep. A
+missing parent, a loop or a parent that cannot be loaded is an error for the
+file that extends it, named; every other preset keeps working.
 """
 
 from __future__ import annotations
@@ -17,13 +22,26 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from whatif.documents import (
+    MAX_DOCUMENT_BYTES,
+    DocumentError,
+    decode_bytes,
+    invalid,
+    line_of_key,
+    read_object,
+)
 from whatif.formatting import shown
 from whatif.scenario import FIELDS, FIELDS_BY_NAME, Scenario
 
-MAX_PRESET_BYTES: Final = 1_000_000
-PRESET_ID: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_PRESET_BYTES: Final = MAX_DOCUMENT_BYTES
+MAX_EXTENDS: Final = 8
+PRESET_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PRESET_ID: Final = re.compile(PRESET_ID_PATTERN)
 DEFAULT_PRESETS_DIR: Final = Path(__file__).resolve().parent.parent / "assets" / "presets"
 SCHEMA_REF: Final = "../preset.schema.json"
+
+# A preset file's problem is a DocumentError; the name says where it came from.
+PresetError = DocumentError
 
 
 class PresetFile(BaseModel):
@@ -36,10 +54,17 @@ class PresetFile(BaseModel):
     description: str = Field(
         min_length=1, max_length=2000, description="What the preset assumes and why."
     )
+    extends: str | None = Field(
+        default=None,
+        pattern=PRESET_ID_PATTERN,
+        description="The id of a preset whose values and ranges this one's merge over "
+        f"(chains allowed, at most {MAX_EXTENDS} deep).",
+    )
     sources: list[str] = Field(default_factory=list, description="Short citations.")
     values: dict[str, Any] = Field(
         default_factory=dict,
-        description="Any subset of the scenario fields; missing ones take the defaults.",
+        description="Any subset of the scenario fields; missing ones come from the preset "
+        "it extends, else the defaults.",
     )
     ranges: dict[str, list[float]] = Field(
         default_factory=dict,
@@ -49,7 +74,10 @@ class PresetFile(BaseModel):
 
 @dataclass(frozen=True)
 class Preset:
-    """A valid preset: its id (the file name without .json) and its scenario."""
+    """A valid preset: its id (the file name without .json) and its scenario.
+
+    `values` are the effective ones: its own merged over those of the presets it extends.
+    """
 
     id: str
     name: str
@@ -58,25 +86,7 @@ class Preset:
     values: Mapping[str, float]
     scenario: Scenario
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PresetError:
-    """Why one preset file was not loaded."""
-
-    file: str
-    reason: str
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = [shown(self.file, limit=80)]
-        if self.field:
-            where.append(f"field {self.field}")
-        if self.line is not None:
-            where.append(f"line {self.line}" + (f" column {self.column}" if self.column else ""))
-        return f"{', '.join(where)}: {self.reason}"
+    extends: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,43 +101,6 @@ def presets_dir() -> Path:
     """The presets folder: $WHATIF_PRESETS_DIR when set, else assets/presets."""
     configured = os.environ.get("WHATIF_PRESETS_DIR")
     return Path(configured) if configured else DEFAULT_PRESETS_DIR
-
-
-def _line_of_key(text: str, key: str) -> int | None:
-    at = text.find(json.dumps(key))
-    return text.count("\n", 0, at) + 1 if at >= 0 else None
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKeyError(key)
-        seen[key] = value
-    return seen
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _describe(errors: list[Any], prefix: str) -> tuple[str | None, str]:
-    """The first error's field and one sentence listing every broken rule."""
-    parts = []
-    for error in errors:
-        loc = ".".join(shown(str(p)) for p in (prefix, *error["loc"]) if p != "")
-        msg = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
-        msg = msg.removeprefix("Value error, ")
-        # A lone error's field is already named beside the file; more are each named.
-        parts.append(f"{loc}: {msg}" if loc and len(errors) > 1 else msg)
-    first = ".".join(shown(str(p)) for p in (prefix, *errors[0]["loc"]) if p != "") or None
-    return first, "; ".join(parts)
 
 
 def _range_problem(name: str, bounds: list[float]) -> str | None:
@@ -147,58 +120,96 @@ def _range_problem(name: str, bounds: list[float]) -> str | None:
     return None
 
 
-def parse_preset(preset_id: str, text: str, file: str | None = None) -> Preset | PresetError:
-    """Validate one preset's JSON text; a PresetError says what is wrong and where."""
-    file = file or f"{preset_id}.json"
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        return PresetError(file, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
-    except _DuplicateKeyError as exc:
+@dataclass(frozen=True)
+class _Draft:
+    """A preset file of the right shape, before its values are merged and checked."""
+
+    id: str
+    file: str
+    text: str
+    shape: PresetFile
+
+    @property
+    def parent(self) -> str:
+        return repr(shown(self.shape.extends or ""))
+
+    def extends_error(self, reason: str) -> PresetError:
         return PresetError(
-            file, f"the key {shown(exc.key)!r} appears twice", line=_line_of_key(text, exc.key)
+            self.file, reason, line=line_of_key(self.text, "extends"), field="extends"
         )
-    except (ValueError, RecursionError) as exc:
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        return PresetError(file, f"invalid JSON: {reason}")
-    if not isinstance(data, dict):
-        return PresetError(file, f"a preset must be a JSON object, not {type(data).__name__}")
+
+
+def _draft(preset_id: str, text: str, file: str) -> _Draft | PresetError:
+    data = read_object(text, file, "a preset")
+    if isinstance(data, PresetError):
+        return data
     try:
         shape = PresetFile.model_validate(data, strict=True)
-        scenario = Scenario.model_validate(shape.values, strict=True)
     except ValidationError as exc:
-        prefix = "" if exc.title == PresetFile.__name__ else "values"
-        where, reason = _describe(exc.errors(), prefix)
-        leaf = where.rsplit(".", 1)[-1] if where else None
-        line = _line_of_key(text, leaf) if leaf else None
-        return PresetError(file, reason, line=line, field=where)
+        return invalid(file, text, exc)
+    return _Draft(preset_id, file, text, shape)
+
+
+def _build(draft: _Draft, parent: Preset | None) -> Preset | PresetError:
+    """The preset: its values merged over its parent's, checked against Scenario."""
+    shape = draft.shape
+    values = {**(parent.values if parent else {}), **shape.values}
+    try:
+        scenario = Scenario.model_validate(values, strict=True)
+    except ValidationError as exc:
+        return invalid(draft.file, draft.text, exc, "values")
     for name, bounds in shape.ranges.items():
         problem = _range_problem(name, bounds)
         if problem:
             return PresetError(
-                file, problem, line=_line_of_key(text, name), field=f"ranges.{shown(name)}"
+                draft.file,
+                problem,
+                line=line_of_key(draft.text, name),
+                field=f"ranges.{shown(name)}",
             )
+    own_ranges = {name: (low, high) for name, (low, high) in shape.ranges.items()}
     return Preset(
-        id=preset_id,
+        id=draft.id,
         name=shape.name,
         description=shape.description,
         sources=tuple(shape.sources),
-        values=dict(shape.values),
+        values=values,
         scenario=scenario,
-        ranges={name: (low, high) for name, (low, high) in shape.ranges.items()},
+        ranges={**(parent.ranges if parent else {}), **own_ranges},
+        extends=shape.extends,
     )
 
 
-def parse_preset_bytes(preset_id: str, raw: bytes, file: str | None = None) -> Preset | PresetError:
+def parse_preset(
+    preset_id: str,
+    text: str,
+    file: str | None = None,
+    parents: Mapping[str, Preset] | None = None,
+) -> Preset | PresetError:
+    """Validate one preset's JSON text; `extends` may name any preset in `parents`."""
+    draft = _draft(preset_id, text, file or f"{preset_id}.json")
+    if isinstance(draft, PresetError):
+        return draft
+    parent = None
+    if draft.shape.extends is not None:
+        parent = (parents or {}).get(draft.shape.extends)
+        if parent is None:
+            return draft.extends_error(f"no preset {draft.parent}")
+    return _build(draft, parent)
+
+
+def parse_preset_bytes(
+    preset_id: str,
+    raw: bytes,
+    file: str | None = None,
+    parents: Mapping[str, Preset] | None = None,
+) -> Preset | PresetError:
     """A preset file's bytes, from the folder or an upload: size, UTF-8 (a BOM is fine), JSON."""
     file = file or f"{preset_id}.json"
-    if len(raw) > MAX_PRESET_BYTES:
-        return PresetError(file, "refused: larger than 1 MB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return PresetError(file, f"not UTF-8 text (bad byte at offset {exc.start})")
-    return parse_preset(preset_id, text, file)
+    text = decode_bytes(raw, file)
+    if isinstance(text, PresetError):
+        return text
+    return parse_preset(preset_id, text, file, parents)
 
 
 def _read(path: Path, root: Path) -> bytes | PresetError:
@@ -218,6 +229,57 @@ def _read(path: Path, root: Path) -> bytes | PresetError:
         return PresetError(name, f"cannot be read: {exc.strerror or exc}")
 
 
+def _ancestry(draft: _Draft, drafts: Mapping[str, _Draft | PresetError]) -> list[str] | str:
+    """The ids from a preset up to the root it extends, or why that chain is broken."""
+    chain = [draft.id]
+    while True:
+        current = drafts[chain[-1]]
+        parent = None if isinstance(current, PresetError) else current.shape.extends
+        if parent is None:
+            return chain
+        if parent in chain:
+            return "loops back: " + " → ".join([*chain, parent])
+        if parent not in drafts:
+            if len(chain) == 1:
+                return f"no preset {draft.parent}"
+            return f"{draft.parent} could not be loaded (see its own error)"
+        if len(chain) > MAX_EXTENDS:
+            return f"the chain is more than {MAX_EXTENDS} presets deep"
+        chain.append(parent)
+
+
+def _resolve(drafts: Mapping[str, _Draft | PresetError]) -> dict[str, Preset | PresetError]:
+    """Every draft built over its ancestors, roots first; a broken chain is an error."""
+    built: dict[str, Preset | PresetError] = {}
+    for preset_id, draft in drafts.items():
+        if isinstance(draft, PresetError):
+            built[preset_id] = draft
+            continue
+        chain = _ancestry(draft, drafts)
+        if isinstance(chain, str):
+            built[preset_id] = draft.extends_error(chain)
+            continue
+        parent: Preset | None = None
+        for ancestor_id in reversed(chain[1:]):
+            if ancestor_id not in built:
+                ancestor = drafts[ancestor_id]
+                built[ancestor_id] = (
+                    ancestor if isinstance(ancestor, PresetError) else _build(ancestor, parent)
+                )
+            outcome = built[ancestor_id]
+            if isinstance(outcome, PresetError):
+                parent = None
+                break
+            parent = outcome
+        if len(chain) > 1 and parent is None:
+            built[preset_id] = draft.extends_error(
+                f"{draft.parent} could not be loaded (see its own error)"
+            )
+        else:
+            built[preset_id] = _build(draft, parent)
+    return built
+
+
 def load_presets(directory: Path | None = None) -> PresetSet:
     """Load every `*.json` preset in the folder; bad files become errors, never exceptions."""
     directory = directory or presets_dir()
@@ -226,7 +288,7 @@ def load_presets(directory: Path | None = None) -> PresetSet:
         paths = sorted(p for p in directory.iterdir() if p.name.lower().endswith(".json"))
     except OSError as exc:
         return PresetSet(errors=(PresetError(str(directory), f"presets folder unreadable: {exc}"),))
-    presets: dict[str, Preset] = {}
+    drafts: dict[str, _Draft | PresetError] = {}
     errors: list[PresetError] = []
     for path in paths:
         preset_id = path.name[: -len(".json")]
@@ -240,12 +302,17 @@ def load_presets(directory: Path | None = None) -> PresetSet:
             )
             continue
         raw = _read(path, root)
-        outcome = raw if isinstance(raw, PresetError) else parse_preset_bytes(preset_id, raw)
+        text = raw if isinstance(raw, PresetError) else decode_bytes(raw, path.name)
+        drafts[preset_id] = (
+            text if isinstance(text, PresetError) else _draft(preset_id, text, path.name)
+        )
+    presets: dict[str, Preset] = {}
+    for preset_id, outcome in _resolve(drafts).items():
         if isinstance(outcome, PresetError):
             errors.append(outcome)
         else:
             presets[preset_id] = outcome
-    return PresetSet(presets=presets, errors=tuple(errors))
+    return PresetSet(presets=dict(sorted(presets.items())), errors=tuple(errors))
 
 
 def preset_json_schema() -> dict[str, Any]:

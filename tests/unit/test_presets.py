@@ -225,3 +225,116 @@ def test_a_written_preset_document_reads_back_as_the_same_scenario() -> None:
     scenario = Scenario(price_per_mtok_usd=12.34, horizon_years=7)
     preset = parse_preset("mine", preset_document("Mine", "Saved from the page.", scenario))
     assert isinstance(preset, Preset) and preset.scenario == scenario
+
+
+# --- extends ----------------------------------------------------------------------------
+
+
+def variant(parent: str, **values: float) -> dict[str, object]:
+    return {
+        "name": f"Variant of {parent}",
+        "description": "A variant.",
+        "extends": parent,
+        "values": values,
+    }
+
+
+def test_a_preset_extends_its_parents_values_and_ranges_and_overrides_its_own(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        "base.json",
+        {
+            **GOOD,
+            "values": {"horizon_years": 3, "ai_users": 1000},
+            "ranges": {"ai_users": [500, 2000]},
+        },
+    )
+    write(tmp_path, "child.json", variant("base", ai_users=5000, price_per_mtok_usd=2))
+    write(tmp_path, "grandchild.json", variant("child", price_per_mtok_usd=3))
+    loaded = load_presets(tmp_path)
+    assert not loaded.errors
+    grandchild = loaded.presets["grandchild"]
+    assert grandchild.extends == "child"
+    s = grandchild.scenario
+    assert (s.horizon_years, s.ai_users, s.price_per_mtok_usd) == (3, 5000, 3)
+    assert grandchild.ranges == {"ai_users": (500, 2000)}
+    assert grandchild.name == "Variant of child"
+
+
+def test_a_missing_parent_is_an_error_for_that_file_alone(tmp_path: Path) -> None:
+    write(tmp_path, "good.json", GOOD)
+    write(tmp_path, "orphan.json", variant("nope"))
+    write(tmp_path, "grandorphan.json", variant("orphan"))
+    loaded = load_presets(tmp_path)
+    assert list(loaded.presets) == ["good"]
+    errors = {e.file: e for e in loaded.errors}
+    assert errors["orphan.json"].field == "extends"
+    assert errors["orphan.json"].reason == "no preset 'nope'"
+    assert errors["orphan.json"].line == 4
+    assert "'orphan' could not be loaded" in errors["grandorphan.json"].reason
+    assert errors["orphan.json"].annotation() == "orphan.json: extends: no preset 'nope'"
+
+
+def test_a_loop_of_extends_is_named_in_every_file_on_it(tmp_path: Path) -> None:
+    write(tmp_path, "good.json", GOOD)
+    write(tmp_path, "a.json", variant("b"))
+    write(tmp_path, "b.json", variant("a"))
+    write(tmp_path, "self.json", variant("self"))
+    loaded = load_presets(tmp_path)
+    assert list(loaded.presets) == ["good"]
+    errors = {e.file: e.reason for e in loaded.errors}
+    assert errors["a.json"] == "loops back: a → b → a"
+    assert errors["b.json"] == "loops back: b → a → b"
+    assert errors["self.json"] == "loops back: self → self"
+
+
+def test_chains_are_allowed_up_to_eight_links_deep(tmp_path: Path) -> None:
+    write(tmp_path, "p0.json", GOOD)
+    for n in range(1, 10):
+        write(tmp_path, f"p{n}.json", variant(f"p{n - 1}"))
+    loaded = load_presets(tmp_path)
+    assert set(loaded.presets) == {f"p{n}" for n in range(9)}
+    (error,) = loaded.errors
+    assert error.file == "p9.json" and "more than 8 presets deep" in error.reason
+
+
+def test_a_child_of_a_broken_parent_names_the_parent(tmp_path: Path) -> None:
+    write(tmp_path, "base.json", {**GOOD, "values": {"price_per_mtok_usd": 500}})
+    write(tmp_path, "child.json", variant("base"))
+    errors = {e.file: e.reason for e in load_presets(tmp_path).errors}
+    assert "less than or equal to 100" in errors["base.json"]
+    assert errors["child.json"] == "'base' could not be loaded (see its own error)"
+
+
+def test_a_merged_value_breaking_a_rule_is_named_in_the_child(tmp_path: Path) -> None:
+    write(tmp_path, "base.json", {**GOOD, "values": {"revenue_busd": 300, "ad_revenue_busd": 250}})
+    write(tmp_path, "child.json", variant("base", revenue_busd=200))
+    (error,) = load_presets(tmp_path).errors
+    assert error.file == "child.json" and "must be at least ad_revenue_busd" in error.reason
+
+
+def test_an_uploaded_preset_may_extend_a_loaded_one() -> None:
+    presets = load_presets(DEFAULT_PRESETS_DIR).presets
+    text = json.dumps(variant("seed-leak", price_per_mtok_usd=5))
+    uploaded = parse_preset("uploaded", text, parents=presets)
+    assert isinstance(uploaded, Preset)
+    assert uploaded.scenario == presets["seed-leak"].scenario.model_copy(
+        update={"price_per_mtok_usd": 5.0}
+    )
+    alone = parse_preset("uploaded", text)
+    assert not isinstance(alone, Preset) and alone.field == "extends"
+
+
+@pytest.mark.parametrize("bad", ["Seed Leak", "../seed-leak", "", 7])
+def test_extends_must_be_a_preset_id(tmp_path: Path, bad: object) -> None:
+    write(tmp_path, "child.json", {**GOOD, "extends": bad})
+    (error,) = load_presets(tmp_path).errors
+    assert error.field == "extends"
+
+
+def test_the_schema_knows_extends() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    assert schema["properties"]["extends"]["anyOf"][0]["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+    jsonschema.validate(variant("seed-leak"), schema)
