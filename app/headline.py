@@ -6,6 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app.fields import field_widget
+from app.pricing import PRICE, price_calculator
 from whatif import FIELDS, Scenario
 from whatif.formatting import escape_markdown
 
@@ -16,6 +17,8 @@ def headline_sliders(base: Scenario) -> Scenario:
     for column, spec in zip(st.columns(len(headline)), headline, strict=True):
         with column:
             field_widget(spec, base)
+            if spec.name == PRICE:
+                price_calculator()
     values = {spec.name: st.session_state[spec.name] for spec in FIELDS}
     # Always present, so the elements below keep their places (see render_changes).
     problem = st.container()

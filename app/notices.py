@@ -40,8 +40,10 @@ def render_description(presets: PresetSet, choice: str) -> None:
     if not preset:
         return
     sources = "; ".join(f"“{escape_markdown(source)}”" for source in preset.sources)
+    parent = presets.presets.get(preset.extends or "")
+    based = f" *Based on “{escape_markdown(parent.name)}”.*" if parent else ""
     st.caption(
-        f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}"
+        f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}{based}"
         + (f"  \n**Sources:** {sources}" if sources else "")
     )
 

@@ -7,29 +7,22 @@ from typing import Final
 
 import streamlit as st
 
-from app.state import CHOICE, NO_PRESET, set_fields_everywhere
+from app.json_editor import render_json_editor
+from app.state import apply_to_session, show_message
 from whatif import PresetSet, Scenario, encode_link
-from whatif.formatting import escape_markdown
-from whatif.presets import PresetError, parse_preset_bytes, preset_document
+from whatif.presets import parse_preset_bytes, preset_document
 
 UPLOAD_MESSAGE: Final = "upload_message"
 
 
-def on_upload() -> None:
+def on_upload(presets: PresetSet) -> None:
     """Apply an uploaded preset to this session only; nothing is written anywhere."""
     upload = st.session_state.get("upload")
-    if upload is None:
-        return
-    outcome = parse_preset_bytes("uploaded", upload.getvalue(), file=upload.name)
-    if isinstance(outcome, PresetError):
-        st.session_state[UPLOAD_MESSAGE] = ("error", str(outcome))
-        return
-    st.session_state[CHOICE] = NO_PRESET
-    set_fields_everywhere(outcome.scenario)
-    st.session_state[UPLOAD_MESSAGE] = (
-        "success",
-        f"Applied {upload.name} ({outcome.name}) to this session; nothing was saved.",
-    )
+    if upload is not None:
+        outcome = parse_preset_bytes(
+            "uploaded", upload.getvalue(), file=upload.name, parents=presets.presets
+        )
+        apply_to_session(outcome, UPLOAD_MESSAGE, upload.name)
 
 
 def render_share(scenario: Scenario, choice: str, presets: PresetSet) -> None:
@@ -60,10 +53,9 @@ def render_share(scenario: Scenario, choice: str, presets: PresetSet) -> None:
             type=["json"],
             key="upload",
             on_change=on_upload,
-            help="Checked like the presets in the repository, at most 1 MB; "
-            "applied to this session only, never saved.",
+            args=(presets,),
+            help="Checked like the presets in the repository (at most 1 MB; it may extend "
+            "one of them); applied to this session only, never saved.",
         )
-        message = st.session_state.pop(UPLOAD_MESSAGE, None)
-        if message:
-            kind, text = message
-            (st.error if kind == "error" else st.success)(escape_markdown(text))
+        show_message(UPLOAD_MESSAGE)
+        render_json_editor(scenario, name, presets)

@@ -10,13 +10,18 @@ about each ignored part, and makes the widgets agree with the decoded scenario.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import streamlit as st
 
 from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, presets_dir
+from whatif.documents import DocumentError
+from whatif.formatting import escape_markdown
 from whatif.links import PRESET_PARAM, format_number
+from whatif.presets import Preset, PresetError
+from whatif.pricebook import PriceBook, load_pricebook, pricebook_path
 
 DEFAULT_PRESET: Final = "meta-2025"
 NO_PRESET: Final = ""  # the selector's "model defaults" choice
@@ -25,8 +30,25 @@ PENDING: Final = "pending_values"
 WHOLE_PAGE: Final = "rerun_whole_page"
 
 
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def _stamp(paths: Iterable[Path]) -> Stamp:
+    """Name, modification time and size of each file: what changes when one is edited."""
+    try:
+        return tuple(
+            sorted(
+                (p.name, s.st_mtime_ns, s.st_size)
+                for p in paths
+                if (s := p.stat(follow_symlinks=False))
+            )
+        )
+    except OSError:
+        return ()
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _presets_cached(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> PresetSet:
+def _presets_cached(folder: str, stamp: Stamp) -> PresetSet:
     return load_presets(Path(folder))
 
 
@@ -34,16 +56,21 @@ def current_presets() -> PresetSet:
     """The presets folder, re-read only when a file in it changes (name, size, mtime)."""
     folder = presets_dir()
     try:
-        stamp = tuple(
-            sorted(
-                (p.name, s.st_mtime_ns, s.st_size)
-                for p in folder.iterdir()
-                if (s := p.stat(follow_symlinks=False))
-            )
-        )
+        files = list(folder.iterdir())
     except OSError:
-        stamp = ()
-    return _presets_cached(str(folder), stamp)
+        files = []
+    return _presets_cached(str(folder), _stamp(files))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _pricebook_cached(path: str, stamp: Stamp) -> PriceBook | DocumentError:
+    return load_pricebook(Path(path))
+
+
+def current_pricebook() -> PriceBook | DocumentError:
+    """The price book, re-read only when its file changes; a broken one is an error, named."""
+    path = pricebook_path()
+    return _pricebook_cached(str(path), _stamp([path]))
 
 
 def base_scenario(presets: PresetSet, preset_id: str) -> Scenario:
@@ -60,6 +87,28 @@ def set_fields_everywhere(values: Scenario) -> None:
     """set_fields from a widget inside the scenario fragment: the sidebar must redraw too."""
     set_fields(values)
     st.session_state[WHOLE_PAGE] = True
+
+
+def apply_to_session(outcome: Preset | PresetError, message_key: str, what: str) -> None:
+    """Apply a checked preset document (an upload, the edited JSON) to this session only,
+    or keep why it was refused; either way a message waits under `message_key`."""
+    if isinstance(outcome, PresetError):
+        st.session_state[message_key] = ("error", f"Not applied: {outcome}")
+        return
+    st.session_state[CHOICE] = NO_PRESET
+    set_fields_everywhere(outcome.scenario)
+    st.session_state[message_key] = (
+        "success",
+        f"Applied {what} (“{outcome.name}”) to this session; nothing was saved.",
+    )
+
+
+def show_message(message_key: str, where: Any = st) -> None:
+    """The message `apply_to_session` left, shown once."""
+    message = st.session_state.pop(message_key, None)
+    if message:
+        kind, text = message
+        (where.error if kind == "error" else where.success)(escape_markdown(text))
 
 
 def on_preset_chosen(presets: PresetSet) -> None:

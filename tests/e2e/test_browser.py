@@ -250,3 +250,23 @@ def test_a_version_1_share_link_keeps_its_numbers_and_the_address_bar_keeps_that
     page.wait_for_url("**benefit_ramp_months=0**")
     assert query(page)["model_version"] == ["2"]
     assert kpis_in_a_fresh_browser(browser, page.url) == shown
+
+
+def test_the_price_calculator_sets_the_price_slider_and_the_link_carries_only_the_price(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    page.get_by_role("button", name="Blend from models").click()
+    expect(page.get_by_text("Prices as of")).to_be_visible(timeout=30_000)
+    # The default mix: the first model of the price book, 90% input, half of it cached.
+    first = next(
+        iter(json.loads((ROOT / "assets" / "pricebook.json").read_text())["models"].values())
+    )
+    blended = 0.9 * (0.5 * first["cached_input"] + 0.5 * first["input"]) + 0.1 * first["output"]
+    price = f"{round(blended, 4):g}"
+    page.get_by_role("button", name=f"Set the price slider to ${price}").click()
+    page.wait_for_url(f"**price_per_mtok_usd={price}**")
+    assert not any(key.startswith("mix") for key in query(page))
+    want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=float(price)))
+    expect(page.get_by_test_id("stMetricValue").nth(5)).to_have_text(want["Token spend, year 1"])

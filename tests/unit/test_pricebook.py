@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.samples import ONE_MODEL_BOOK
 from whatif.documents import DocumentError
 from whatif.pricebook import (
     DEFAULT_PRICEBOOK,
@@ -27,19 +28,7 @@ from whatif.pricebook import (
 from whatif.schema import schema_text
 
 SCHEMA = DEFAULT_PRICEBOOK.parent / "pricebook.schema.json"
-ONE_MODEL = {
-    "as_of": "2026-11-25",
-    "models": {
-        "frontier": {
-            "name": "Frontier",
-            "vendor": "Vendor",
-            "input": 5,
-            "output": 25,
-            "cached_input": 0.5,
-            "source": "The vendor's published price page",
-        }
-    },
-}
+ONE_MODEL = ONE_MODEL_BOOK
 
 
 def book_of(document: dict[str, Any]) -> PriceBook:
@@ -56,7 +45,7 @@ def test_the_worked_check_of_model_md_gives_4_975() -> None:
 
 def test_a_mix_weighs_each_model_by_its_share() -> None:
     document = json.loads(json.dumps(ONE_MODEL))
-    document["models"]["cheap"] = {**ONE_MODEL["models"]["frontier"], "input": 1, "output": 1}  # type: ignore[index]
+    document["models"]["cheap"] = {**ONE_MODEL["models"]["frontier"], "input": 1, "output": 1}
     document["models"]["cheap"]["cached_input"] = 1
     result = blend(book_of(document), Mix({"frontier": 25, "cheap": 75}, 90, 50))
     assert result.price_per_mtok_usd == pytest.approx(0.25 * 4.975 + 0.75 * 1.0)
@@ -133,10 +122,10 @@ def test_a_mix_is_written_id_equals_percent(text: str, named: str) -> None:
         ({"as_of": "yesterday"}, "as_of"),
         ({"as_of": 20261125}, "as_of"),
         ({"models": {}}, "models"),
-        ({"models": {"Bad Id": ONE_MODEL["models"]["frontier"]}}, "models.Bad Id"),  # type: ignore[index]
-        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "input": -1}}}, "models.m.input"),  # type: ignore[index]
-        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "input": "5"}}}, "models.m.input"),  # type: ignore[index]
-        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "source": ""}}}, "models.m.source"),  # type: ignore[index]
+        ({"models": {"Bad Id": ONE_MODEL["models"]["frontier"]}}, "models.Bad Id"),
+        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "input": -1}}}, "models.m.input"),
+        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "input": "5"}}}, "models.m.input"),
+        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "source": ""}}}, "models.m.source"),
         ({"colour": "red"}, "colour"),
     ],
 )
