@@ -8,11 +8,12 @@ from typing import Final
 import streamlit as st
 
 from app.state import set_fields_everywhere
-from whatif import FIELDS, PresetSet, Scenario
+from whatif import PresetSet, Scenario
 from whatif.formatting import escape_markdown
-from whatif.links import format_number
+from whatif.summary import changes
 
 MAX_SHOWN_WARNINGS: Final = 12
+MAX_SHOWN_CHANGES: Final = 6
 
 
 def render_notices(presets: PresetSet) -> None:
@@ -53,15 +54,13 @@ def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Sc
     # Always one container here, empty or not: an element that comes and goes would
     # shift every later element's position, and the browser would rebuild them all.
     slot = st.container()
-    changed = [s for s in FIELDS if getattr(scenario, s.name) != getattr(base, s.name)]
+    changed = changes(scenario, base)
     if not changed:
         return
-    what = "; ".join(
-        f"{s.label} {format_number(getattr(base, s.name), s)} → "
-        f"{format_number(getattr(scenario, s.name), s)} ({s.unit})"
-        for s in changed[:6]
+    what = "; ".join(changed[:MAX_SHOWN_CHANGES])
+    more = (
+        f" and {len(changed) - MAX_SHOWN_CHANGES} more" if len(changed) > MAX_SHOWN_CHANGES else ""
     )
-    more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
     preset = presets.presets.get(choice)
     origin = f"the preset “{preset.name}”" if preset else "the model defaults"
     col, button = slot.columns([5, 1], vertical_alignment="center")

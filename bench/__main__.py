@@ -1,6 +1,6 @@
 """`python -m bench` (`make bench`): every benchmark, one table, figures in bench/results/.
 
-Usage: python -m bench [core] [script] [browser]   (all three when none is named)
+Usage: python -m bench [core] [brief] [script] [browser]   (all when none is named)
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import browser, core, script_run
+from bench import brief, browser, core, script_run
 from bench.measure import Figure, table
 from bench.served import ROOT
 
-SUITES = {"core": core.run, "script": script_run.run, "browser": browser.run}
+SUITES = {"core": core.run, "brief": brief.run, "script": script_run.run, "browser": browser.run}
 
 
 def machine() -> str:

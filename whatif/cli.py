@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final
 
 from whatif import analyst
@@ -35,6 +37,7 @@ from whatif.links import (
     VERSION_PARAM,
     LinkDecode,
     decode_link,
+    encode_link,
     format_number,
     parse_params,
 )
@@ -77,7 +80,9 @@ COMMANDS: Final = {
     "sensitivity": "NPV at each driver's low and high value, largest swing first",
     "compare": "KPIs of presets or links beside the scenario's",
     "simulate": "Monte Carlo of NPV, ROI and year-1 margin impact over the ranges",
+    "brief": "a one-page PDF brief of the scenario to circulate (landscape, vector charts)",
 }
+DEFAULT_BASE_URL: Final = "http://localhost:8501/"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
                 nargs="+",
                 metavar="PRESET-OR-LINK",
                 help="2 to 4 preset ids or share links",
+            )
+        if name == "brief":
+            command.add_argument(
+                "-o", "--output", required=True, type=Path, metavar="FILE", help="the PDF to write"
+            )
+            command.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+            command.add_argument(
+                "--paper", choices=["a4", "us-letter"], default="a4", help="page size"
+            )
+            command.add_argument(
+                "--base-url",
+                metavar="URL",
+                help="the page's address for the brief's link and QR code (default: "
+                f"the --link's, else $WHATIF_BASE_URL, else {DEFAULT_BASE_URL})",
             )
         if name == "simulate":
             command.add_argument(
@@ -211,6 +230,44 @@ def _compared(items: Sequence[str], presets: PresetSet) -> list[Compared]:
     return compare(chosen)
 
 
+def _base_url(args: argparse.Namespace) -> str:
+    if args.base_url:
+        return str(args.base_url)
+    if args.link and "://" in args.link:
+        return str(args.link).split("?", 1)[0].split("#", 1)[0]
+    return os.environ.get("WHATIF_BASE_URL", DEFAULT_BASE_URL)
+
+
+def _brief(
+    args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet
+) -> tuple[dict[str, Any], str]:
+    """Write the brief; an existing file is kept unless --force says otherwise."""
+    # Typst, vl-convert and Altair load only for this command, not for every CLI call.
+    from whatif.brief import BriefInput, brief_pdf, title_for  # noqa: PLC0415
+
+    output: Path = args.output
+    if output.exists() and not args.force:
+        raise InputError(f"{output} exists: pass --force to overwrite it")
+    preset = presets.presets.get(decoded.preset_id or "")
+    scenario = decoded.scenario
+    base = preset.scenario if preset else None
+    brief = BriefInput(
+        result=evaluate(scenario),
+        title=title_for(preset.name if preset else None, scenario, base),
+        origin=f"the preset “{preset.name}”" if preset else "the model defaults",
+        description=preset.description if preset else "A scenario from the whatif page.",
+        link=f"{_base_url(args)}?{encode_link(scenario, decoded.preset_id)}",
+        base=base,
+    )
+    pdf = brief_pdf(brief, paper=args.paper)
+    try:
+        output.write_bytes(pdf)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot be written ({exc.strerror or exc})") from exc
+    document = {"brief": str(output), "bytes": len(pdf), "paper": args.paper, "link": brief.link}
+    return document, f"Wrote {output} ({len(pdf):,} bytes, one {args.paper} landscape page)"
+
+
 def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tuple[Any, str]:
     """The command's JSON object and its text."""
     scenario = decoded.scenario
@@ -226,6 +283,8 @@ def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tu
         others = _compared(args.items, presets)
         (current,) = compare([("Current scenario", scenario)])
         return compare_json(current, others), compare_text(current, others)
+    if args.command == "brief":
+        return _brief(args, decoded, presets)
     if args.command == "simulate":
         if not 1 <= args.draws <= MAX_DRAWS:
             raise InputError(f"--draws must be 1 to {MAX_DRAWS:,}")

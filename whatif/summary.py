@@ -12,6 +12,7 @@ from typing import Literal
 from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money
 from whatif.links import format_number
 from whatif.model import Result
+from whatif.scenario import FIELDS, Scenario
 
 DeltaColour = Literal["normal", "inverse", "off"]
 
@@ -116,6 +117,16 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"Year-1 token spend per AI user over 2,080 working hours: {share} of a "
             "user's loaded cost.",
         ),
+    ]
+
+
+def changes(scenario: Scenario, base: Scenario) -> list[str]:
+    """Each field that differs from the base, e.g. "Horizon 5 → 7 (years)"."""
+    return [
+        f"{s.label} {format_number(getattr(base, s.name), s)} → "
+        f"{format_number(getattr(scenario, s.name), s)} ({s.unit})"
+        for s in FIELDS
+        if getattr(scenario, s.name) != getattr(base, s.name)
     ]
 
 

@@ -1,0 +1,135 @@
+"""The one-page brief: a scenario as a landscape PDF to circulate after a meeting.
+
+Pure: a Result in, PDF bytes out, no streamlit. The page is typeset by Typst
+(`brief.typ` beside this file), charts are the page's own Vega-Lite specs
+rendered to SVG without a browser (vl-convert), and the QR code is drawn as
+vector squares (segno), so nothing in the PDF is a raster image and it prints
+sharply at any size. Every value reaches Typst as JSON data, never as markup,
+so preset names, descriptions and sources appear literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import segno
+import typst
+import vl_convert
+
+from whatif import charts
+from whatif.links import format_number
+from whatif.model import Result, evaluate
+from whatif.scenario import FIELDS, MODEL_VERSION, FieldSpec, Scenario
+from whatif.summary import changes, kpi_tiles
+
+Paper = Literal["a4", "us-letter"]
+TEMPLATE: Final = Path(__file__).with_name("brief.typ")
+MAX_DESCRIPTION_CHARS: Final = 320
+MAX_CHANGES: Final = 9
+CHART_SIZE: Final = {"width": 520, "height": 200}
+CHART_FONT: Final = "Libertinus Serif"  # the brief's own font, embedded in Typst
+
+
+@dataclass(frozen=True)
+class BriefInput:
+    """What the brief shows: the result, what it is compared with, and how to find it again.
+
+    `base` is the preset's scenario (None for the model defaults); `origin` names it.
+    """
+
+    result: Result
+    title: str
+    origin: str
+    description: str
+    link: str
+    base: Scenario | None = None
+
+
+def title_for(preset_name: str | None, scenario: Scenario, base: Scenario | None) -> str:
+    """The preset's name, "(edited)" when the scenario differs from it."""
+    name = preset_name or "Model defaults"
+    return f"{name} (edited)" if base is not None and scenario != base else name
+
+
+def _clamped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _chart_svg(drawing: charts.Drawing) -> str:
+    spec = drawing.to_dict() | CHART_SIZE
+    spec["config"] = {**spec.get("config", {}), "font": CHART_FONT}
+    return str(vl_convert.vegalite_to_svg(spec))
+
+
+def _qr_svg(link: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", border=0, xmldecl=False, dark="#1b1f24")
+    return out.getvalue()
+
+
+def _value(spec: FieldSpec, value: float) -> str:
+    """As the link writes it, with thousands separators for counts (85,000 employees)."""
+    return f"{int(value):,}" if spec.is_int else format_number(value, spec)
+
+
+def _data(brief: BriefInput, today: dt.date, paper: Paper) -> dict[str, Any]:
+    result, base = brief.result, brief.base or Scenario()
+    scenario = result.scenario
+    reference = evaluate(base) if scenario != base else None
+    changed = changes(scenario, base)
+    shown_changes = changed[:MAX_CHANGES]
+    if len(changed) > MAX_CHANGES:
+        shown_changes.append(f"and {len(changed) - MAX_CHANGES} more (see the table)")
+    return {
+        "paper": paper,
+        "title": brief.title,
+        "date": f"{today.day} {today:%B %Y}",
+        "description": _clamped(brief.description, MAX_DESCRIPTION_CHARS),
+        "kpis": [
+            {"label": t.label, "value": t.value, "delta": t.delta}
+            for t in kpi_tiles(result, reference)
+        ],
+        "charts": [
+            {"file": "bridge.svg", "caption": charts.income_bridge(result).caption},
+            {"file": "cash.svg", "caption": charts.cumulative_cash(result).caption},
+        ],
+        "changes_title": f"Changed from {brief.origin}",
+        "changes": shown_changes,
+        "assumptions": [
+            {
+                "label": spec.label,
+                "value": _value(spec, getattr(scenario, spec.name)),
+                "unit": spec.unit,
+                "source": spec.source,
+                "changed": getattr(scenario, spec.name) != getattr(base, spec.name),
+            }
+            for spec in FIELDS
+        ],
+        "link": brief.link,
+        "footnote": (
+            f"whatif brief · model version {MODEL_VERSION} (MODEL.md) · ROI, NPV and payback "
+            f"are before tax; EPS after {format_number(scenario.tax_rate_pct)}% tax over "
+            f"{format_number(scenario.diluted_shares_b)}B diluted shares · money in USD · "
+            f"made {today.isoformat()}"
+        ),
+    }
+
+
+def brief_pdf(brief: BriefInput, *, paper: Paper = "a4", today: dt.date | None = None) -> bytes:
+    """The brief as one landscape page of PDF (A4 or US Letter)."""
+    today = today or dt.date.today()
+    result = brief.result
+    with tempfile.TemporaryDirectory(prefix="whatif-brief-") as folder:
+        root = Path(folder)
+        (root / "brief.typ").write_bytes(TEMPLATE.read_bytes())
+        (root / "bridge.svg").write_text(_chart_svg(charts.income_bridge(result)))
+        (root / "cash.svg").write_text(_chart_svg(charts.cumulative_cash(result)))
+        (root / "qr.svg").write_bytes(_qr_svg(brief.link))
+        (root / "brief.json").write_text(json.dumps(_data(brief, today, paper), allow_nan=False))
+        return bytes(typst.compile(str(root / "brief.typ"), root=str(root)))
