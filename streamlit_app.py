@@ -46,7 +46,7 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario) -> None:
     render_kpis(result, reference)
     render_analysis(result, presets, choice, render_charts)
     render_tables(result)
-    render_share(scenario, choice, presets)
+    render_share(result, choice, presets)
 
 
 def main() -> None:
@@ -57,7 +57,7 @@ def main() -> None:
     choice, base = sidebar(presets)
     # render what does not depend on the sliders, then everything that does
     st.title("What does AI spending do to our ROI and operating margin?")
-    render_notices(presets)
+    render_notices(presets, choice)
     render_description(presets, choice)
     scenario_view(presets, choice, base)
 

@@ -7,7 +7,7 @@ from typing import Final
 
 import streamlit as st
 
-from app.state import set_fields_everywhere
+from app.state import PRESET_CHANGED, set_fields_everywhere
 from whatif import PresetSet, Scenario
 from whatif.formatting import escape_markdown
 from whatif.summary import changes
@@ -16,7 +16,15 @@ MAX_SHOWN_WARNINGS: Final = 12
 MAX_SHOWN_CHANGES: Final = 6
 
 
-def render_notices(presets: PresetSet) -> None:
+def render_notices(presets: PresetSet, choice: str) -> None:
+    preset = presets.presets.get(choice)
+    if preset and st.session_state.get(PRESET_CHANGED):
+        st.info(
+            f"The preset “{escape_markdown(preset.name)}” was edited after this link was made, "
+            "so the page shows its current values. To freeze numbers, share the complete link "
+            "under *Share this scenario*.",
+            icon=":material/history:",
+        )
     warnings = st.session_state.get("link_warnings") or []
     if warnings:
         shown = "\n".join(f"- {escape_markdown(w)}" for w in warnings[:MAX_SHOWN_WARNINGS])

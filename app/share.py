@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.json_editor import render_json_editor
 from app.state import apply_to_session, show_message
-from whatif import PresetSet, Scenario, encode_link
+from whatif import PresetSet, Result, Scenario, encode_link
 from whatif.presets import parse_preset_bytes, preset_document
 
 UPLOAD_MESSAGE: Final = "upload_message"
@@ -25,17 +25,52 @@ def on_upload(presets: PresetSet) -> None:
         apply_to_session(outcome, UPLOAD_MESSAGE, upload.name)
 
 
-def render_share(scenario: Scenario, choice: str, presets: PresetSet) -> None:
+def complete_link(scenario: Scenario, choice: str) -> str:
+    """The page's address with every field: the same numbers whatever happens to the presets."""
+    base_url = (st.context.url or "").split("?")[0]
+    return f"{base_url}?{encode_link(scenario, choice or None)}"
+
+
+def brief_bytes(result: Result, choice: str, presets: PresetSet, link: str) -> bytes:
+    """The one-page PDF of what the page shows; called only when the button is clicked."""
+    from whatif.brief import BriefInput, brief_pdf, title_for  # noqa: PLC0415 (heavy, on click)
+
+    preset = presets.presets.get(choice)
+    base = preset.scenario if preset else None
+    return brief_pdf(
+        BriefInput(
+            result=result,
+            title=title_for(preset.name if preset else None, result.scenario, base),
+            origin=f"the preset “{preset.name}”" if preset else "the model defaults",
+            description=preset.description if preset else "A scenario from the whatif page.",
+            link=link,
+            base=base,
+        )
+    )
+
+
+def render_share(result: Result, choice: str, presets: PresetSet) -> None:
+    scenario = result.scenario
     st.subheader("Share this scenario")
     left, right = st.columns([3, 2])
+    link = complete_link(scenario, choice)
     with left:
-        query = encode_link(scenario, choice or None)
-        base_url = (st.context.url or "").split("?")[0]
         st.caption(
             "The complete link: every assumption is in it, so it shows the same "
             "numbers later even if the presets change. Use the copy button."
         )
-        st.code(f"{base_url}?{query}", language=None, wrap_lines=True)
+        st.code(link, language=None, wrap_lines=True)
+        st.download_button(
+            "Download brief (PDF)",
+            # Typeset only when clicked, never on a slider move.
+            partial(brief_bytes, result, choice, presets, link),
+            file_name=f"whatif-brief-{choice or 'scenario'}.pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            help="One landscape page: the KPIs, two charts, every assumption with its source, "
+            "and this link in full and as a QR code.",
+        )
     with right:
         preset = presets.presets.get(choice)
         name = f"{preset.name} (edited)" if preset else "Custom scenario"

@@ -5,10 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app.fields import field_widget
-from app.state import CHOICE, DEFAULT_PRESET, NO_PRESET, base_scenario, on_preset_chosen
+from app.state import (
+    CHOICE,
+    DEFAULT_PRESET,
+    NO_PRESET,
+    base_scenario,
+    on_preset_chosen,
+    sync_address_bar,
+)
 from whatif import FIELDS, PresetSet, Scenario
-from whatif.links import PRESET_PARAM, VERSION_PARAM
-from whatif.scenario import GROUP_TITLES, MODEL_VERSION
+from whatif.scenario import GROUP_TITLES
 
 
 def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
@@ -45,11 +51,5 @@ def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
                     st.markdown(f"**{heading}**")
                     for spec in specs:
                         field_widget(spec, base)
-    if choice and st.query_params.get(PRESET_PARAM) != choice:
-        st.query_params[PRESET_PARAM] = choice
-    elif not choice and PRESET_PARAM in st.query_params:
-        del st.query_params[PRESET_PARAM]
-    # The address bar is read as this model version from now on, whatever it names.
-    if st.query_params.get(VERSION_PARAM) != str(MODEL_VERSION):
-        st.query_params[VERSION_PARAM] = str(MODEL_VERSION)
+    sync_address_bar(choice, base)
     return choice, base

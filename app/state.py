@@ -19,15 +19,17 @@ import streamlit as st
 from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, presets_dir
 from whatif.documents import DocumentError
 from whatif.formatting import escape_markdown
-from whatif.links import PRESET_PARAM, format_number
-from whatif.presets import Preset, PresetError
+from whatif.links import FINGERPRINT_PARAM, PRESET_PARAM, VERSION_PARAM, format_number
+from whatif.presets import Preset, PresetError, fingerprint
 from whatif.pricebook import PriceBook, load_pricebook, pricebook_path
+from whatif.scenario import MODEL_VERSION
 
 DEFAULT_PRESET: Final = "meta-2025"
 NO_PRESET: Final = ""  # the selector's "model defaults" choice
 CHOICE: Final = "preset_choice"
 PENDING: Final = "pending_values"
 WHOLE_PAGE: Final = "rerun_whole_page"
+PRESET_CHANGED: Final = "preset_changed_since_link"
 
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -128,6 +130,7 @@ def read_link_once(presets: PresetSet) -> None:
     decoded = decode_link(raw, presets.presets)
     st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
     st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
+    st.session_state[PRESET_CHANGED] = decoded.preset_changed
     set_fields(decoded.scenario)
     st.session_state["link_scenario"] = decoded.scenario
     # A value the link implies without naming it (a version-1 link takes the neutral
@@ -138,6 +141,20 @@ def read_link_once(presets: PresetSet) -> None:
         value = getattr(decoded.scenario, spec.name)
         if spec.name not in raw and value != getattr(base, spec.name):
             st.query_params[spec.name] = format_number(value, spec)
+
+
+def sync_address_bar(choice: str, base: Scenario) -> None:
+    """The address bar's own parameters beside the fields: the preset, a fingerprint of
+    its values (so a link opened after the preset is edited says so), the model version."""
+    wanted = {VERSION_PARAM: str(MODEL_VERSION)}
+    if choice:
+        wanted |= {PRESET_PARAM: choice, FINGERPRINT_PARAM: fingerprint(base)}
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    for key in (PRESET_PARAM, FINGERPRINT_PARAM):
+        if key not in wanted and key in st.query_params:
+            del st.query_params[key]
 
 
 def apply_pending() -> None:

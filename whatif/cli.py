@@ -303,7 +303,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             document, text, exit_code = outcome.document, outcome.text, outcome.exit_code
         else:
             presets = load_presets()
-            document, text = run(args, scenario_from_args(args, presets), presets)
+            decoded = scenario_from_args(args, presets)
+            if decoded.preset_changed:
+                print(
+                    f"note: the preset {decoded.preset_id!r} was edited after this link was "
+                    "made; these are its current values (a complete link freezes numbers)",
+                    file=sys.stderr,
+                )
+            document, text = run(args, decoded, presets)
     except (InputError, analyst.UsageError) as exc:
         print(f"error: invalid input, nothing computed:\n{exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -21,6 +21,12 @@ version 1, so the fields that version 2 added with a neutral default
 gives exactly the numbers it gave then. Any other link without a version is
 read as the current version (a partial link is the preset plus changes, and
 follows the preset). `model_version=1` may also be given explicitly.
+
+Links never silently change meaning. The page's address bar (the preset plus
+what differs from it) also carries `preset_fp`, a short fingerprint of the
+preset's values; when a link's fingerprint is not the preset's any more, the
+preset was edited since the link was made, and `LinkDecode.preset_changed` says
+so. A link without one (written before fingerprints) decodes as before.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from urllib.parse import parse_qsl, urlencode
 from pydantic import ValidationError
 
 from whatif.formatting import shown
-from whatif.presets import PRESET_ID, Preset
+from whatif.presets import FINGERPRINT_CHARS, PRESET_ID, Preset, fingerprint
 from whatif.scenario import (
     FIELDS,
     FIELDS_BY_NAME,
@@ -48,6 +54,8 @@ from whatif.scenario import (
 
 PRESET_PARAM: Final = "preset"
 VERSION_PARAM: Final = "model_version"
+FINGERPRINT_PARAM: Final = "preset_fp"
+_FINGERPRINT: Final = re.compile(rf"[0-9a-f]{{{FINGERPRINT_CHARS}}}")
 # Version-2 fields whose default is neutral (the version-1 result): a version-1 link
 # takes these defaults. Tax rate and share count change no version-1 result, so a
 # version-1 link takes them from its preset like any field it does not name.
@@ -57,6 +65,7 @@ V1_NEUTRAL_FIELDS: Final = (
     "capex_growth_pct_per_year",
 )
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
+_OWN_PARAMS: Final = frozenset({PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Params = str | Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]]
@@ -88,6 +97,7 @@ class LinkDecode:
     preset_id: str | None
     warnings: tuple[LinkWarning, ...]
     model_version: int = MODEL_VERSION
+    preset_changed: bool = False
 
 
 def parse_params(params: Params) -> list[tuple[str, str]]:
@@ -149,7 +159,7 @@ def _repeats(grouped: dict[str, list[str]]) -> list[LinkWarning]:
             key, values[0], f"given {len(values)} times; the last value is used", repeated=True
         )
         for key, values in grouped.items()
-        if len(values) > 1 and (key in FIELDS_BY_NAME or key in (PRESET_PARAM, VERSION_PARAM))
+        if len(values) > 1 and (key in FIELDS_BY_NAME or key in _OWN_PARAMS)
     ]
 
 
@@ -172,6 +182,23 @@ def _version(grouped: dict[str, list[str]], warnings: list[LinkWarning]) -> int:
     return 1 if complete_v1 and not names_newer else MODEL_VERSION
 
 
+def _preset_changed(
+    grouped: dict[str, list[str]], preset: Preset | None, warnings: list[LinkWarning]
+) -> bool:
+    """Whether the link's fingerprint of its preset no longer matches the preset."""
+    if FINGERPRINT_PARAM not in grouped:
+        return False
+    raw = grouped[FINGERPRINT_PARAM][-1]
+    if not _FINGERPRINT.fullmatch(raw):
+        warnings.append(
+            LinkWarning(
+                FINGERPRINT_PARAM, raw, f"not a preset fingerprint ({FINGERPRINT_CHARS} hex digits)"
+            )
+        )
+        return False
+    return preset is not None and fingerprint(preset.scenario) != raw
+
+
 def _preset(raw: str, presets: Mapping[str, Preset]) -> Preset | LinkWarning:
     if not PRESET_ID.fullmatch(raw):
         return LinkWarning(PRESET_PARAM, raw, "not a valid preset id")
@@ -186,7 +213,7 @@ def _overrides(
     """The usable field values; every other parameter adds a warning."""
     overrides: dict[str, float | int] = {}
     for key, values in grouped.items():
-        if key in (PRESET_PARAM, VERSION_PARAM) or key in PASS_THROUGH:
+        if key in _OWN_PARAMS or key in PASS_THROUGH:
             continue
         spec = FIELDS_BY_NAME.get(key)
         parsed = _parse_value(spec, values[-1]) if spec else "unknown parameter"
@@ -209,6 +236,7 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
         else:
             preset = found
     version = _version(grouped, warnings)
+    changed = _preset_changed(grouped, preset, warnings)
     overrides = _overrides(grouped, warnings)
     base = dict(preset.values) if preset else {}
     if version == 1:
@@ -229,6 +257,7 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
         preset_id=preset.id if preset else None,
         warnings=tuple(warnings),
         model_version=version,
+        preset_changed=changed,
     )
 
 

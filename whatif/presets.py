@@ -12,6 +12,7 @@ file that extends it, named; every other preset keeps working.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -35,6 +36,7 @@ from whatif.scenario import FIELDS, FIELDS_BY_NAME, Scenario
 
 MAX_PRESET_BYTES: Final = MAX_DOCUMENT_BYTES
 MAX_EXTENDS: Final = 8
+FINGERPRINT_CHARS: Final = 8
 PRESET_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PRESET_ID: Final = re.compile(PRESET_ID_PATTERN)
 DEFAULT_PRESETS_DIR: Final = Path(__file__).resolve().parent.parent / "assets" / "presets"
@@ -95,6 +97,12 @@ class PresetSet:
 
     presets: dict[str, Preset] = field(default_factory=dict)
     errors: tuple[PresetError, ...] = ()
+
+
+def fingerprint(scenario: Scenario) -> str:
+    """A short digest of a preset's effective values: it changes when any of them does."""
+    canonical = json.dumps(scenario.model_dump(), sort_keys=True, allow_nan=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:FINGERPRINT_CHARS]
 
 
 def presets_dir() -> Path:

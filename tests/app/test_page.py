@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.unit.reference import VERSION_1
 from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
-from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
 from whatif.summary import kpi_tiles
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -273,3 +273,20 @@ def test_a_version_1_share_link_opens_with_its_version_1_numbers(page: Page) -> 
     # From now on the address bar names the version, so it keeps this meaning.
     params = {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
     assert params["model_version"] == "2"
+
+
+def test_a_link_whose_preset_was_edited_says_so_in_one_line(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = fingerprint(PRESETS["seed-leak"].scenario)
+    document = json.loads((DEFAULT_PRESETS_DIR / "seed-leak.json").read_text())
+    document["values"]["tokens_per_month_t"] = 90
+    (tmp_path / "seed-leak.json").write_text(json.dumps(document))
+    monkeypatch.setenv("WHATIF_PRESETS_DIR", str(tmp_path))
+    app = page(preset="seed-leak", preset_fp=old)
+    (note,) = [i for i in app.info if "was edited after this link was made" in i.value]
+    assert "complete link" in note.value
+    fresh = page(preset="seed-leak", preset_fp=old[::-1])
+    assert [i for i in fresh.info if "was edited" in i.value]
+    unchanged = page(preset="seed-leak")
+    assert not [i for i in unchanged.info if "was edited" in i.value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from tests.e2e.conftest import VIEWPORT, kpis, settle
 from tests.unit.reference import VERSION_1
 from whatif import Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
-from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
 from whatif.summary import kpi_tiles
 
 pytestmark = pytest.mark.e2e
@@ -35,6 +36,15 @@ def changed(s: Scenario, **values: float) -> Scenario:
 
 def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
+
+
+def own_params(preset_id: str) -> dict[str, list[str]]:
+    """The address bar of an unchanged preset: the preset, its fingerprint, the version."""
+    return {
+        "preset": [preset_id],
+        "preset_fp": [fingerprint(PRESETS[preset_id].scenario)],
+        "model_version": ["2"],
+    }
 
 
 def kpis_in_a_fresh_browser(browser: Browser, url: str) -> dict[str, str]:
@@ -56,7 +66,7 @@ def test_the_page_opens_on_the_evidence_preset_with_kpis_and_charts(
     settle(page)
     expect(page.get_by_role("heading", name="What does AI spending do")).to_be_visible()
     assert kpis(page) == expected(PRESETS["meta-2025"].scenario)
-    assert query(page) == {"preset": ["meta-2025"], "model_version": ["2"]}
+    assert query(page) == own_params("meta-2025")
 
 
 def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
@@ -105,7 +115,7 @@ def test_choosing_a_preset_sets_the_sliders_and_the_link(page: Page, app_server:
     settle(page)
     price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
     expect(price).to_have_value("15")
-    assert query(page) == {"preset": ["seed-leak"], "model_version": ["2"]}
+    assert query(page) == own_params("seed-leak")
     assert kpis(page) == expected(PRESETS["seed-leak"].scenario)
 
 
@@ -196,7 +206,7 @@ def test_each_analysis_tab_draws_for_the_link_in_the_browser(
     page.get_by_role("tab", name=tab, exact=True).click()
     expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
     settle(page, charts=charts, metrics=metrics)
-    assert query(page) == {"preset": ["seed-leak"], "model_version": ["2"]}
+    assert query(page) == own_params("seed-leak")
 
 
 def test_a_bad_link_pasted_into_the_comparison_is_named_and_the_rest_compared(
@@ -270,3 +280,34 @@ def test_the_price_calculator_sets_the_price_slider_and_the_link_carries_only_th
     assert not any(key.startswith("mix") for key in query(page))
     want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=float(price)))
     expect(page.get_by_test_id("stMetricValue").nth(5)).to_have_text(want["Token spend, year 1"])
+
+
+def test_a_link_opened_after_its_preset_was_edited_says_so_in_one_line(
+    page: Page, tmp_path: Path
+) -> None:
+    folder = tmp_path / "presets"
+    shutil.copytree(DEFAULT_PRESETS_DIR, folder)
+    server = Server(presets_dir=folder)
+    try:
+        page.goto(server.url + "?preset=seed-leak&price_per_mtok_usd=5")
+        settle(page)
+        page.wait_for_url("**preset_fp=**")
+        link = page.url
+        expect(page.get_by_text("was edited after this link was made")).to_have_count(0)
+        # An analyst edits the preset; the old link now means other numbers.
+        seed = folder / "seed-leak.json"
+        document = json.loads(seed.read_text())
+        document["values"]["tokens_per_month_t"] = 90
+        seed.write_text(json.dumps(document))
+        page.goto(link)
+        settle(page)
+        note = page.get_by_text("was edited after this link was made")
+        expect(note).to_be_visible()
+        expect(note).to_contain_text("Seed leak at list price")
+        expect(page.get_by_text("share the complete link")).to_be_visible()
+        # The page shows the preset's current values; the bar now carries its new fingerprint.
+        edited = load_presets(folder).presets["seed-leak"].scenario
+        assert kpis(page) == expected(changed(edited, price_per_mtok_usd=5))
+        page.wait_for_url(f"**preset_fp={fingerprint(edited)}**")
+    finally:
+        server.stop()

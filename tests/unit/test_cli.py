@@ -259,3 +259,12 @@ def test_each_analysis_prints_a_readable_table(capsys: pytest.CaptureFixture[str
     ):
         assert main([command, "--preset", "seed-leak"]) == 0
         assert phrase in capsys.readouterr().out
+
+
+def test_a_link_whose_preset_was_edited_prints_a_note_and_the_current_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--link", "preset=seed-leak&preset_fp=00000000", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "note: the preset 'seed-leak' was edited after this link was made" in captured.err
+    assert json.loads(captured.out)["kpis"]["token_spend_year1_usd"] == 10_800_000_000

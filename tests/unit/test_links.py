@@ -21,7 +21,8 @@ from whatif import (
     result_to_json,
 )
 from whatif.links import V1_NEUTRAL_FIELDS, format_number, link_params
-from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
+from whatif.scenario import FIELDS
 
 PRESETS = load_presets().presets
 SEED_V1 = next(case for case in VERSION_1["links"] if "preset=seed-leak" in case["link"])
@@ -245,3 +246,39 @@ def test_decoding_any_query_dictionary_never_raises_and_gives_a_valid_scenario(
 @given(st.text(max_size=200))
 def test_decoding_any_text_never_raises(text: str) -> None:
     assert isinstance(decode_link(text, PRESETS).scenario, Scenario)
+
+
+def test_a_link_carrying_its_presets_fingerprint_decodes_as_unchanged() -> None:
+    seed = PRESETS["seed-leak"]
+    decoded = decode_link(f"preset=seed-leak&preset_fp={fingerprint(seed.scenario)}", PRESETS)
+    assert not decoded.preset_changed and decoded.warnings == ()
+
+
+def test_a_link_whose_preset_was_edited_since_says_so_and_shows_the_current_values(
+    presets_setting_version_2_fields: dict[str, Preset],
+) -> None:
+    old = fingerprint(PRESETS["seed-leak"].scenario)
+    decoded = decode_link(f"preset=seed-leak&preset_fp={old}", presets_setting_version_2_fields)
+    assert decoded.preset_changed and decoded.warnings == ()
+    assert decoded.scenario == presets_setting_version_2_fields["seed-leak"].scenario
+
+
+def test_a_link_without_a_fingerprint_decodes_as_before() -> None:
+    decoded = decode_link("preset=seed-leak&price_per_mtok_usd=5", PRESETS)
+    assert not decoded.preset_changed and decoded.warnings == ()
+
+
+@pytest.mark.parametrize("raw", ["", "xyz", "A03746AD", "a03746ad0"])
+def test_a_malformed_fingerprint_is_ignored_with_a_warning(raw: str) -> None:
+    decoded = decode_link(f"preset=seed-leak&preset_fp={raw}", PRESETS)
+    assert not decoded.preset_changed
+    assert [w.param for w in decoded.warnings] == ["preset_fp"]
+
+
+def test_the_fingerprint_follows_every_value_of_the_preset() -> None:
+    seed = PRESETS["seed-leak"].scenario
+    assert len(fingerprint(seed)) == 8
+    assert fingerprint(seed) == fingerprint(seed.model_copy())
+    for spec in FIELDS:
+        other = seed.model_copy(update={spec.name: getattr(seed, spec.name) + 1})
+        assert fingerprint(other) != fingerprint(seed), spec.name
