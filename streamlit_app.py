@@ -12,7 +12,8 @@ from app.analysis_view import render_analysis
 from app.headline import headline_sliders
 from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_kpis, render_tables
-from app.share import render_share
+from app.presentation import presenting, render_header, render_presentation
+from app.share import complete_link, render_share
 from app.sidebar import sidebar
 from app.state import (
     WHOLE_PAGE,
@@ -31,7 +32,7 @@ st.set_page_config(
 
 
 @st.fragment
-def scenario_view(presets: PresetSet, choice: str, base: Scenario) -> None:
+def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool) -> None:
     """Everything a headline slider changes; moving one reruns only this fragment."""
     if st.session_state.pop(WHOLE_PAGE, False):
         st.rerun(scope="app")
@@ -42,6 +43,10 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario) -> None:
     result = evaluate(scenario)
     reference = evaluate(base) if scenario != base else None
     # render
+    if present:
+        render_kpis(result, reference)
+        render_presentation(result, complete_link(scenario, choice))
+        return
     render_changes(presets, choice, scenario, base)
     render_kpis(result, reference)
     render_analysis(result, presets, choice, render_charts)
@@ -50,16 +55,22 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario) -> None:
 
 
 def main() -> None:
-    # gather: the presets, the link (once a session), the sidebar's choices
+    # gather: the presets, the link (once a session), the view, the sidebar's choices
     presets = current_presets()
     read_link_once(presets)
     apply_pending()
-    choice, base = sidebar(presets)
+    present = presenting()
+    choice, base = sidebar(presets, present)
     # render what does not depend on the sliders, then everything that does
-    st.title("What does AI spending do to our ROI and operating margin?")
+    if present:
+        preset = presets.presets.get(choice)
+        render_header(preset.name if preset else "Model defaults")
+    else:
+        st.title("What does AI spending do to our ROI and operating margin?")
     render_notices(presets, choice)
-    render_description(presets, choice)
-    scenario_view(presets, choice, base)
+    if not present:
+        render_description(presets, choice)
+    scenario_view(presets, choice, base, present)
 
 
 main()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Final
+
 import streamlit as st
 
 from whatif import FIELDS, Result, charts
@@ -24,19 +27,35 @@ def render_kpis(result: Result, reference: Result | None) -> None:
         )
 
 
+# The overview charts by key, with the short name the presentation view offers.
+CHARTS: Final[dict[str, tuple[str, Callable[[Result], charts.Drawing]]]] = {
+    "bridge": ("Where income goes", charts.income_bridge),
+    "cash": ("Payback", charts.cumulative_cash),
+    "margin": ("Operating margin", charts.margin_by_year),
+    "flows": ("Benefits and costs", charts.benefits_and_costs),
+}
+
+
+def render_chart(
+    name: str, result: Result, where: Any = st, height: int | None = None, font_scale: float = 1
+) -> None:
+    """One overview chart with its one-line answer below it (taller and larger when asked)."""
+    drawing = CHARTS[name][1](result)
+    spec = drawing.to_dict()
+    if height:
+        spec["height"] = height
+    if font_scale != 1:
+        spec["config"] = charts.scaled_fonts(font_scale)
+    # A stable key and an unchanging spec let the browser swap data in place.
+    suffix = "" if height is None else f"_{height}"
+    where.vega_lite_chart(spec=spec, width="stretch", key=f"chart_{name}{suffix}")
+    where.caption(escape_markdown(drawing.caption))
+
+
 def render_charts(result: Result) -> None:
-    """The four overview charts, two by two, each with its one-line answer below it."""
-    drawings = {
-        "bridge": charts.income_bridge(result),
-        "cash": charts.cumulative_cash(result),
-        "margin": charts.margin_by_year(result),
-        "flows": charts.benefits_and_costs(result),
-    }
-    columns = [*st.columns(2), *st.columns(2)]
-    for column, (name, drawing) in zip(columns, drawings.items(), strict=True):
-        # A stable key and an unchanging spec let the browser swap data in place.
-        column.vega_lite_chart(spec=drawing.to_dict(), width="stretch", key=f"chart_{name}")
-        column.caption(escape_markdown(drawing.caption))
+    """The four overview charts, two by two."""
+    for column, name in zip([*st.columns(2), *st.columns(2)], CHARTS, strict=True):
+        render_chart(name, result, column)
 
 
 def render_tables(result: Result) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.fields import field_widget
+from app.presentation import presentation_toggle
 from app.state import (
     CHOICE,
     DEFAULT_PRESET,
@@ -17,11 +18,13 @@ from whatif import FIELDS, PresetSet, Scenario
 from whatif.scenario import GROUP_TITLES
 
 
-def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
-    """The sidebar: the preset selector and the advanced assumptions.
+def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
+    """The sidebar: the preset selector, the advanced assumptions, the presentation switch.
 
     They sit outside the scenario fragment, so a headline slider move does not
-    redraw them; changing one of them reruns the whole page.
+    redraw them; changing one of them reruns the whole page. While presenting,
+    the sidebar is hidden but drawn (its widgets keep their link parameters) and
+    the switch moves to the header.
     """
     ids = list(presets.presets)
     options = [NO_PRESET, *ids] if DEFAULT_PRESET not in ids else [*ids, NO_PRESET]
@@ -44,6 +47,8 @@ def sidebar(presets: PresetSet) -> tuple[str, Scenario]:
             help="Choosing a preset sets every assumption to it.",
         )
         base = base_scenario(presets, choice)
+        if not present:
+            presentation_toggle()
         with st.expander("Advanced assumptions"):
             for group, heading in GROUP_TITLES.items():
                 specs = [s for s in FIELDS if s.group == group and not s.headline]

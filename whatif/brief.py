@@ -11,20 +11,19 @@ so preset names, descriptions and sources appear literally.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import segno
 import typst
 import vl_convert
 
 from whatif import charts
 from whatif.links import format_number
 from whatif.model import Result, evaluate
+from whatif.qr import qr_svg
 from whatif.scenario import FIELDS, MODEL_VERSION, FieldSpec, Scenario
 from whatif.summary import changes, kpi_tiles
 
@@ -65,12 +64,6 @@ def _chart_svg(drawing: charts.Drawing) -> str:
     spec = drawing.to_dict() | CHART_SIZE
     spec["config"] = {**spec.get("config", {}), "font": CHART_FONT}
     return str(vl_convert.vegalite_to_svg(spec))
-
-
-def _qr_svg(link: str) -> bytes:
-    out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="svg", border=0, xmldecl=False, dark="#1b1f24")
-    return out.getvalue()
 
 
 def _value(spec: FieldSpec, value: float) -> str:
@@ -130,6 +123,6 @@ def brief_pdf(brief: BriefInput, *, paper: Paper = "a4", today: dt.date | None =
         (root / "brief.typ").write_bytes(TEMPLATE.read_bytes())
         (root / "bridge.svg").write_text(_chart_svg(charts.income_bridge(result)))
         (root / "cash.svg").write_text(_chart_svg(charts.cumulative_cash(result)))
-        (root / "qr.svg").write_bytes(_qr_svg(brief.link))
+        (root / "qr.svg").write_text(qr_svg(brief.link))
         (root / "brief.json").write_text(json.dumps(_data(brief, today, paper), allow_nan=False))
         return bytes(typst.compile(str(root / "brief.typ"), root=str(root)))

@@ -40,6 +40,16 @@ Spec = dict[str, Any]
 Rows = list[dict[str, Any]]
 
 
+def scaled_fonts(factor: float) -> Spec:
+    """A Vega-Lite config whose text is `factor` times Vega's default sizes (for a big screen)."""
+    return {
+        "axis": {"labelFontSize": 10 * factor, "titleFontSize": 11 * factor},
+        "legend": {"labelFontSize": 10 * factor, "titleFontSize": 11 * factor},
+        "title": {"fontSize": 15 * factor, "subtitleFontSize": 12 * factor},
+        "text": {"fontSize": 11 * factor},
+    }
+
+
 def scale(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=[COLOURS[n] for n in names])
 

@@ -11,7 +11,8 @@ browsers and Streamlit read it) and says so; numbers may carry an exponent
 (`1e3`) but not NaN, infinity, spaces or digit separators; an integer field
 accepts only whole numbers; when the link's revenue falls below the ad revenue
 the link's revenue parameters are ignored. Streamlit's own `embed` and
-`embed_options` parameters pass silently.
+`embed_options` parameters pass silently, and so does `view=present` (the
+presentation layout of the page, which changes no number).
 
 Links outlive model versions. Every link written now carries
 `model_version=2`. A link without it that names every version-1 field and no
@@ -55,6 +56,8 @@ from whatif.scenario import (
 PRESET_PARAM: Final = "preset"
 VERSION_PARAM: Final = "model_version"
 FINGERPRINT_PARAM: Final = "preset_fp"
+VIEW_PARAM: Final = "view"  # the page's layout, not the scenario: `view=present`
+VIEWS: Final = frozenset({"present"})
 _FINGERPRINT: Final = re.compile(rf"[0-9a-f]{{{FINGERPRINT_CHARS}}}")
 # Version-2 fields whose default is neutral (the version-1 result): a version-1 link
 # takes these defaults. Tax rate and share count change no version-1 result, so a
@@ -65,7 +68,7 @@ V1_NEUTRAL_FIELDS: Final = (
     "capex_growth_pct_per_year",
 )
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
-_OWN_PARAMS: Final = frozenset({PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM})
+_OWN_PARAMS: Final = frozenset({PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Params = str | Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]]
@@ -236,6 +239,10 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
         else:
             preset = found
     version = _version(grouped, warnings)
+    if VIEW_PARAM in grouped and grouped[VIEW_PARAM][-1] not in VIEWS:
+        warnings.append(
+            LinkWarning(VIEW_PARAM, grouped[VIEW_PARAM][-1], "unknown view; the page is shown")
+        )
     changed = _preset_changed(grouped, preset, warnings)
     overrides = _overrides(grouped, warnings)
     base = dict(preset.values) if preset else {}

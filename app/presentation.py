@@ -1,0 +1,97 @@
+"""The presentation view (`?view=present`): the page on a meeting room's big screen.
+
+Built for a 1920 x 1080 screen read from the back of the room: no sidebar and no
+intro text, the five sliders, the KPI values half again as large, one overview
+chart at a time (chosen on the page), and a QR code of the complete link in the
+corner, so everyone in the room can open the same scenario on a phone.
+
+The sidebar is hidden with CSS rather than left out: its widgets are bound to
+the address bar, and a widget that is not drawn would drop its parameter.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Final
+
+import streamlit as st
+
+from app.overview import CHARTS, render_chart
+from whatif import Result
+from whatif.formatting import escape_markdown
+from whatif.links import VIEW_PARAM
+from whatif.qr import qr_svg
+
+PRESENT: Final = "present"
+TOGGLE: Final = "presentation_toggle"
+CHART: Final = "presentation_chart"
+CHART_HEIGHT: Final = 390
+QR_PX: Final = 150
+STYLE: Final = f"""<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.2rem; max-width: 100%; }}
+[data-testid="stMetricValue"] > div {{ font-size: 3.6rem !important; line-height: 1.15; }}
+[data-testid="stMetricLabel"] p {{ font-size: 1.15rem !important; }}
+[data-testid="stSlider"] label p {{ font-size: 1.05rem !important; }}
+.whatif-qr-corner {{ position: fixed; right: 28px; bottom: 24px; z-index: 1000;
+  background: #fff; padding: 10px 10px 4px; border: 1px solid #d0d5dc; border-radius: 8px;
+  text-align: center; font-size: 0.8rem; color: #5b6470; }}
+.whatif-qr-corner img {{ width: {QR_PX}px; height: {QR_PX}px; display: block;
+  image-rendering: pixelated; }}
+</style>"""
+
+
+def presenting() -> bool:
+    return st.query_params.get(VIEW_PARAM) == PRESENT
+
+
+def _switch() -> None:
+    """The toggle's callback: show or leave the presentation view (the address says which)."""
+    if st.session_state.get(TOGGLE):
+        st.query_params[VIEW_PARAM] = PRESENT
+    elif VIEW_PARAM in st.query_params:
+        del st.query_params[VIEW_PARAM]
+
+
+def presentation_toggle() -> None:
+    """The switch, in the sidebar in the normal view and in the header when presenting."""
+    st.session_state[TOGGLE] = presenting()
+    st.toggle(
+        "Presentation view",
+        key=TOGGLE,
+        on_change=_switch,
+        help="For the big screen in a meeting: large numbers, one chart at a time and a "
+        "QR code of this scenario. The address gets ?view=present.",
+    )
+
+
+def render_header(title: str) -> None:
+    """The compact heading of the presentation view: what scenario this is, and the way out."""
+    st.html(STYLE)
+    name, toggle = st.columns([5, 1], vertical_alignment="center")
+    name.subheader(escape_markdown(title), anchor=False)
+    with toggle:
+        presentation_toggle()
+
+
+def render_presentation(result: Result, link: str) -> None:
+    """One chart at a time, and the QR code of the complete link in the corner."""
+    # An SVG image, not inline SVG (which st.html's sanitiser removes): still vector.
+    svg = base64.b64encode(qr_svg(link).encode()).decode()
+    st.html(
+        f'<div class="whatif-qr-corner"><img alt="QR code of this scenario\'s complete link" '
+        f'src="data:image/svg+xml;base64,{svg}"/><div>Scan to open this scenario</div></div>'
+    )
+    chosen = st.segmented_control(
+        "Chart",
+        list(CHARTS),
+        default="cash",
+        format_func=lambda name: CHARTS[name][0],
+        key=CHART,
+        required=True,
+        label_visibility="collapsed",
+    )
+    # The chart leaves the bottom-right corner to the QR code.
+    chart, _ = st.columns([6, 1])
+    render_chart(chosen or "cash", result, chart, height=CHART_HEIGHT, font_scale=1.5)
