@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-.PHONY: run test test-unit test-app test-e2e lint schema bench load chromium clean
+.PHONY: run test test-unit test-app test-e2e lint schema bench load system-packages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,17 +24,23 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 run: $(VENV)/.app-installed
 	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT)
 
-# Debian's Chromium for the browser tier; nothing downloads a browser of its own.
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# Debian's Chromium for the browser tier (nothing downloads a browser of its own) and
+# Debian's nginx for the scale-out tests. The nginx package starts its default site
+# on port 80 when installed; the tests run their own nginx, so that one is stopped.
+system-packages:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="chromium"; \
+	[ -x $(NGINX) ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    case "$$missing" in *nginx*) $(NGINX) -s quit 2>/dev/null || true;; esac; \
 	  else \
-	    echo "chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; \
+	    echo "missing:$$missing: run 'sudo apt-get install -y$$missing'"; exit 1; \
 	  fi; \
 	fi
 
-test: $(VENV)/.dev-installed chromium
+test: $(VENV)/.dev-installed system-packages
 	$(PY) -m pytest tests/unit tests/app tests/e2e
 
 test-unit: $(VENV)/.dev-installed
@@ -42,7 +49,7 @@ test-unit: $(VENV)/.dev-installed
 test-app: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/app
 
-test-e2e: $(VENV)/.dev-installed chromium
+test-e2e: $(VENV)/.dev-installed system-packages
 	$(PY) -m pytest tests/e2e
 
 lint: $(VENV)/.dev-installed
@@ -54,11 +61,12 @@ schema: $(VENV)/.app-installed
 	$(PY) -m whatif.schema preset > assets/preset.schema.json
 	$(PY) -m whatif.schema pricebook > assets/pricebook.schema.json
 
-bench: $(VENV)/.dev-installed chromium
+bench: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench
 
-# A whole meeting at once: 20 browser sessions on one share link (figures in the README).
-load: $(VENV)/.dev-installed chromium
+# A whole meeting at once: 20 browser sessions on one share link, through nginx to two
+# replicas (figures in the README).
+load: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench.load
 
 clean:

@@ -19,6 +19,7 @@ from app.state import (
     WHOLE_PAGE,
     apply_pending,
     current_presets,
+    failover_anchor,
     read_link_once,
     reconcile_with_link,
 )
@@ -71,6 +72,7 @@ def main() -> None:
     if not present:
         render_description(presets, choice)
     scenario_view(presets, choice, base, present)
+    failover_anchor()
 
 
 main()

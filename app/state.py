@@ -11,6 +11,7 @@ about each ignored part, and makes the widgets agree with the decoded scenario.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -170,3 +171,16 @@ def reconcile_with_link(scenario: Scenario) -> None:
     if wanted is not None and wanted != scenario:
         st.session_state[PENDING] = wanted
         st.rerun()
+
+
+@st.fragment(run_every=timedelta(minutes=10))
+def failover_anchor() -> None:
+    """An empty fragment that reruns itself every ten minutes, so the page has one.
+
+    Streamlit's browser client asks for a full rerun after it reconnects only when
+    the page has such a fragment (or its last run was a fragment's). Behind a load
+    balancer, a reconnect after a replica dies reaches another replica, whose new
+    session has never run the page: without a full rerun there, the next slider
+    move would ask for a fragment that session does not know, and nothing would
+    happen. The cost is one empty round trip every ten minutes per open page.
+    """

@@ -1,0 +1,103 @@
+"""Several replicas of the app behind Debian's nginx, configured by deploy/nginx/.
+
+Shared by the failover test (tests/e2e) and `make load`: the replicas are the
+same `streamlit run` servers as everywhere else, and nginx runs the committed
+deploy/nginx/nginx.conf with its own listen.conf and upstream.conf written for
+the loopback ports, from a temporary prefix folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Final
+
+from bench.served import ROOT, Server, free_port
+
+NGINX: Final = Path("/usr/sbin/nginx")
+CONFIG: Final = ROOT / "deploy" / "nginx" / "nginx.conf"
+
+
+class Balancer:
+    """nginx on a free loopback port in front of the given replicas, until stop()."""
+
+    def __init__(self, replicas: list[Server]) -> None:
+        self.replicas = replicas
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.prefix = Path(tempfile.mkdtemp(prefix="whatif-nginx-"))
+        for folder in ("temp", "logs"):
+            (self.prefix / folder).mkdir()
+        shutil.copy(CONFIG, self.prefix / "nginx.conf")
+        (self.prefix / "listen.conf").write_text(f"listen 127.0.0.1:{self.port};\n")
+        (self.prefix / "upstream.conf").write_text(
+            "".join(
+                f"server 127.0.0.1:{r.port} max_fails=1 fail_timeout=1s;\n" for r in replicas
+            )
+        )
+        self.process = subprocess.Popen(
+            [str(NGINX), "-p", str(self.prefix), "-c", "nginx.conf", "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        log = self.error_log()
+        self.stop()
+        raise RuntimeError("nginx did not start: " + (log or "no answer in 20 s"))
+
+    def replica_at(self, address: str) -> Server:
+        """The replica behind an upstream address as nginx names it (127.0.0.1:PORT)."""
+        port = int(address.rsplit(":", 1)[1])
+        return next(r for r in self.replicas if r.port == port)
+
+    def access_log(self) -> str:
+        return self._log("access.log")
+
+    def error_log(self) -> str:
+        return self._log("error.log")
+
+    def _log(self, name: str) -> str:
+        path = self.prefix / "logs" / name
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+def nginx_test(config_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`nginx -t` on a copy of the committed configuration (with its includes)."""
+    with tempfile.TemporaryDirectory(prefix="whatif-nginx-t-") as folder:
+        prefix = Path(folder)
+        for name in ("nginx.conf", "listen.conf", "upstream.conf"):
+            shutil.copy(config_dir / name, prefix / name)
+        for sub in ("temp", "logs"):
+            (prefix / sub).mkdir()
+        # The committed upstream names compose's services; resolve them to loopback here.
+        upstream = (prefix / "upstream.conf").read_text()
+        (prefix / "upstream.conf").write_text(
+            upstream.replace("whatif-1:", "127.0.0.1:").replace("whatif-2:", "127.0.0.2:")
+        )
+        return subprocess.run(
+            [str(NGINX), "-t", "-p", str(prefix), "-c", "nginx.conf"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
