@@ -35,9 +35,7 @@ class Balancer:
         shutil.copy(CONFIG, self.prefix / "nginx.conf")
         (self.prefix / "listen.conf").write_text(f"listen 127.0.0.1:{self.port};\n")
         (self.prefix / "upstream.conf").write_text(
-            "".join(
-                f"server 127.0.0.1:{r.port} max_fails=1 fail_timeout=1s;\n" for r in replicas
-            )
+            "".join(f"server 127.0.0.1:{r.port} max_fails=1 fail_timeout=1s;\n" for r in replicas)
         )
         self.process = subprocess.Popen(
             [str(NGINX), "-p", str(self.prefix), "-c", "nginx.conf", "-g", "daemon off;"],

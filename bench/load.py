@@ -1,11 +1,15 @@
-"""`make load`: a whole meeting opening one share link at once.
+"""`make load`: a whole meeting opening one share link at once, through nginx.
 
-One headless Chromium opens SESSIONS pages on 127.0.0.1, joining JOIN_SPREAD_S
-apart, each loading a share link and making MOVES slider moves. Every wait is
-bounded (OPEN_TIMEOUT_MS for the first load, TIMEOUT_MS for a move). It
-reports errors (timeouts and any Streamlit exception box; must be 0), the p50
-and p95 slider-to-updated time against one session alone, and the server's
-memory before and after. "Updated" is measured as in bench/browser.py.
+Two replicas run behind Debian's nginx with the committed deploy/nginx
+configuration (bench/balanced.py). One headless Chromium opens SESSIONS pages
+through nginx, joining JOIN_SPREAD_S apart, each loading a share link and making
+MOVES slider moves. Every wait is bounded (OPEN_TIMEOUT_MS for the first load,
+TIMEOUT_MS for a move). It reports errors (timeouts and any Streamlit exception
+box; must be 0), the p50 and p95 slider-to-updated time against one session
+alone, how the sessions spread over the replicas, the replicas' memory, and the
+server CPU time one slider move costs (measured over CPU_MOVES moves of one
+session), from which the README works out how many presenters a core serves.
+"Updated" is measured as in bench/browser.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Final
 
 from playwright.async_api import Browser, Page, async_playwright
 
+from bench.balanced import Balancer
 from bench.browser import DONE_JS, QUIET_MS, RECORDER_JS, VIEWPORT
 from bench.measure import Figure, figure, table
 from bench.served import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, Server
@@ -29,6 +34,8 @@ TIMEOUT_MS: Final = 60_000
 OPEN_TIMEOUT_MS: Final = 180_000  # twenty first loads share two cores with the server
 JOIN_SPREAD_S: Final = 0.5  # participants click the link within ten seconds of each other
 TOKEN_SPEND_TILE: Final = 5  # changes with every price step
+REPLICAS: Final = 2
+CPU_MOVES: Final = 40
 
 
 async def _session(
@@ -93,19 +100,44 @@ async def _move(page: Page, key: str) -> float:
     return await _wait(page, before) - start
 
 
-async def _run(server: Server, url: str) -> list[Figure]:
+async def _cpu_per_move_ms(browser: Browser, url: str, replicas: list[Server]) -> float:
+    """Server CPU time (all replicas, user + system) per slider move of one open page."""
+    context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    await context.add_init_script(RECORDER_JS)
+    page = await context.new_page()
+    await page.goto(url, timeout=OPEN_TIMEOUT_MS)
+    await _wait(page, "", OPEN_TIMEOUT_MS)
+    before = sum(r.cpu_seconds() for r in replicas)
+    for n in range(CPU_MOVES):
+        await _move(page, "ArrowRight" if n % 2 == 0 else "ArrowLeft")
+    after = sum(r.cpu_seconds() for r in replicas)
+    await context.close()
+    return (after - before) / CPU_MOVES * 1e3
+
+
+def _sessions_per_replica(balancer: Balancer) -> list[int]:
+    """WebSocket sessions each replica served, from nginx's access log."""
+    lines = [line for line in balancer.access_log().splitlines() if "/_stcore/stream" in line]
+    return [
+        sum(f"upstream=127.0.0.1:{r.port}" in line for line in lines) for r in balancer.replicas
+    ]
+
+
+async def _run(balancer: Balancer, url: str) -> list[Figure]:
+    replicas = balancer.replicas
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
         )
+        cpu_ms = await _cpu_per_move_ms(browser, url, replicas)
         alone, alone_errors = await _session(browser, url, MOVES)
-        before = server.memory_kib()
+        before = sum(r.memory_kib()["VmRSS"] for r in replicas)
         started = time.monotonic()
         results = await asyncio.gather(
             *(_session(browser, url, MOVES, i * JOIN_SPREAD_S) for i in range(SESSIONS))
         )
         elapsed = time.monotonic() - started
-        after = server.memory_kib()
+        after = sum(r.memory_kib()["VmRSS"] for r in replicas)
         await browser.close()
     together = [t for times, _ in results for t in times]
     errors = alone_errors + sum(e for _, e in results)
@@ -124,20 +156,29 @@ async def _run(server: Server, url: str) -> list[Figure]:
         ),
         figure(f"Slider to updated, {SESSIONS} sessions at once, p95", "ms", [p95(together)]),
         figure("Wall time of the meeting", "s", [elapsed]),
-        figure("Server memory before the meeting", "MB", [before["VmRSS"] / 1024]),
-        figure("Server memory after the meeting", "MB", [after["VmRSS"] / 1024]),
+        *(
+            figure(f"Sessions served by replica {i + 1}", "count", [count])
+            for i, count in enumerate(_sessions_per_replica(balancer))
+        ),
+        figure(f"Memory of {REPLICAS} replicas before the meeting", "MB", [before / 1024]),
+        figure(f"Memory of {REPLICAS} replicas after the meeting", "MB", [after / 1024]),
+        figure("Server CPU time per slider move", "ms", [cpu_ms]),
+        figure("Presenters per core at one move a second", "count", [1000 / cpu_ms]),
     ]
 
 
 def run() -> list[Figure]:
     presets = load_presets().presets
     scenario = presets["seed-leak"].scenario if "seed-leak" in presets else None
-    server = Server()
+    replicas = [Server() for _ in range(REPLICAS)]
+    balancer = Balancer(replicas)
     try:
         query = encode_link(scenario, "seed-leak") if scenario else ""
-        return asyncio.run(_run(server, f"{server.url}?{query}"))
+        return asyncio.run(_run(balancer, f"{balancer.url}?{query}"))
     finally:
-        server.stop()
+        balancer.stop()
+        for replica in replicas:
+            replica.stop()
 
 
 if __name__ == "__main__":
