@@ -11,12 +11,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Final
 
-from bench.served import ROOT, Server, free_port
+from bench.served import ROOT, Server, free_port, healthy_within
 
 NGINX: Final = Path("/usr/sbin/nginx")
 CONFIG: Final = ROOT / "deploy" / "nginx" / "nginx.conf"
@@ -42,19 +40,10 @@ class Balancer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
-        log = self.error_log()
-        self.stop()
-        raise RuntimeError("nginx did not start: " + (log or "no answer in 20 s"))
+        if not healthy_within(self.url, self.process, 20):
+            log = self.error_log()
+            self.stop()
+            raise RuntimeError("nginx did not start: " + (log or "no answer in 20 s"))
 
     def replica_at(self, address: str) -> Server:
         """The replica behind an upstream address as nginx names it (127.0.0.1:PORT)."""

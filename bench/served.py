@@ -38,6 +38,19 @@ SETTLED_JS: Final = """() => {
 }"""
 
 
+def healthy_within(url: str, process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether `url` + `_stcore/health` answers 200 before `seconds` pass or the process ends."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -79,16 +92,9 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{script} did not become healthy within 60 s")
+        if not healthy_within(self.url, self.process, 60):
+            self.stop()
+            raise RuntimeError(f"{script} did not become healthy within 60 s")
 
     def memory_kib(self) -> dict[str, int]:
         """Resident (VmRSS) and peak resident (VmHWM) memory of the server, in KiB."""
