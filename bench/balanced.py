@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-from bench.served import ROOT, Server, free_port, healthy_within
+from bench.served import ROOT, Server, end, free_port, healthy_within
 
 NGINX: Final = Path("/usr/sbin/nginx")
 CONFIG: Final = ROOT / "deploy" / "nginx" / "nginx.conf"
@@ -61,11 +61,7 @@ class Balancer:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        end(self.process)
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 

@@ -51,6 +51,15 @@ def healthy_within(url: str, process: subprocess.Popen[bytes], seconds: float) -
     return False
 
 
+def end(process: subprocess.Popen[bytes]) -> None:
+    """Ask a process to stop, and make it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -116,8 +125,4 @@ class Server:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        end(self.process)

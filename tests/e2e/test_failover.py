@@ -45,10 +45,17 @@ def cluster() -> Iterator[Balancer]:
 
 
 def serving(page: Page, balancer: Balancer) -> Server:
-    """The replica this browser's requests reach (its affinity cookie decides)."""
-    answer = page.request.get(balancer.url + "_stcore/health")
-    assert answer.ok, balancer.error_log()[-3000:]
-    return balancer.replica_at(answer.headers["x-whatif-replica"])
+    """The replica this browser's requests reach (its affinity cookie decides).
+
+    Right after a replica goes, an nginx worker may still count both as down for
+    its fail_timeout and answer 502; Streamlit's client retries then, and so does this.
+    """
+    for _ in range(10):
+        answer = page.request.get(balancer.url + "_stcore/health")
+        if answer.ok:
+            return balancer.replica_at(answer.headers["x-whatif-replica"])
+        time.sleep(FAIL_TIMEOUT_S / 2)
+    raise AssertionError(balancer.error_log()[-3000:])
 
 
 def restart(balancer: Balancer, replica: Server) -> Server:
@@ -63,19 +70,24 @@ def restart(balancer: Balancer, replica: Server) -> Server:
     return fresh
 
 
-# Records that the page lost its server, however briefly, from now on.
+# Records that the page lost its server, however briefly, and that the page then ran
+# again (the full rerun its client asks the new replica for after reconnecting).
 WATCH_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     window.__whatifLost = false;
+    window.__whatifRanAgain = false;
     window.__whatifObserver?.disconnect();
     window.__whatifObserver = new MutationObserver(() => {
         if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') {
             window.__whatifLost = true;
+        } else if (window.__whatifLost
+                   && app.getAttribute('data-test-script-state') === 'running') {
+            window.__whatifRanAgain = true;
         }
     });
     window.__whatifObserver.observe(app, {attributes: true});
 }"""
-RECONNECTED_JS = """() => window.__whatifLost && document.querySelector('[data-testid="stApp"]')
+RECONNECTED_JS = """() => window.__whatifRanAgain && document.querySelector('[data-testid="stApp"]')
     .getAttribute('data-test-connection-state') === 'CONNECTED'"""
 
 
