@@ -85,28 +85,18 @@ def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     rate = c["discount_rate_pct"] / 100
     discounted = in_horizon * discount_factors(rate, m)
     f = flows(c, m)
+    whole, present_value, first = f.totals(in_horizon), f.totals(discounted), f.totals(year1)
 
-    def net_cash(weights: Array) -> Array:
-        benefits = f.productivity_value.total(weights) + f.ad_profit.total(weights)
-        spend = f.vendor_token_spend.total(weights) + f.in_house_token_spend.total(weights)
-        return benefits - spend - f.ai_opex.total(weights) - f.capex.total(weights)
-
-    book_value = f.capex.total(in_horizon) - f.depreciation.total(in_horizon)
-    npv = net_cash(discounted) + book_value / (1 + rate) ** horizon
-    costs = (
-        f.vendor_token_spend.total(in_horizon)
-        + f.in_house_token_spend.total(in_horizon)
-        + f.ai_opex.total(in_horizon)
-        + f.capex.total(in_horizon)
-    )
+    book_value = whole.capex - whole.depreciation
+    npv = present_value.net_cash + book_value / (1 + rate) ** horizon
     # ROI's gains less costs is the undiscounted net cash plus the book value left.
-    roi = _safe_ratio_pct(net_cash(in_horizon) + book_value, costs)
+    roi = _safe_ratio_pct(whole.net_cash + book_value, whole.cash_costs)
 
-    impact_year1 = net_cash(year1) + f.capex.total(year1) - f.depreciation.total(year1)
+    impact_year1 = first.operating_impact
     revenue = c["revenue_busd"] * 1e9
     margin = c["operating_margin_pct"]
     margin_with_ai = _safe_ratio_pct(
-        revenue * margin / 100 + impact_year1, revenue + f.ad_revenue_lift.total(year1)
+        revenue * margin / 100 + impact_year1, revenue + first.ad_revenue_lift
     )
 
     def rows(values: Array) -> Array:

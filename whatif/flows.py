@@ -48,6 +48,40 @@ class Flow(NamedTuple):
         return np.asarray(self.amount * (self.shape * weights).sum(axis=-1, keepdims=True))
 
 
+class Totals(NamedTuple):
+    """Every quantity of `Flows` as numbers: monthly series, or weighted sums per scenario.
+
+    The combinations of MODEL.md are written here once, for both.
+    """
+
+    vendor_token_spend: Array
+    in_house_token_spend: Array
+    productivity_value: Array
+    ad_revenue_lift: Array
+    ad_profit: Array
+    ai_opex: Array
+    capex: Array
+    depreciation: Array
+
+    @property
+    def token_spend(self) -> Array:
+        return self.vendor_token_spend + self.in_house_token_spend
+
+    @property
+    def cash_costs(self) -> Array:
+        """What ROI counts as costs: tokens, other AI opex and capex."""
+        return self.token_spend + self.ai_opex + self.capex
+
+    @property
+    def net_cash(self) -> Array:
+        return self.productivity_value + self.ad_profit - self.cash_costs
+
+    @property
+    def operating_impact(self) -> Array:
+        """Net cash with depreciation in place of capex."""
+        return self.net_cash + self.capex - self.depreciation
+
+
 class Flows(NamedTuple):
     """Every monthly quantity of MODEL.md for one scenario or a batch."""
 
@@ -59,6 +93,14 @@ class Flows(NamedTuple):
     ai_opex: Flow
     capex: Flow
     depreciation: Flow
+
+    def series(self) -> Totals:
+        """Each quantity month by month."""
+        return Totals(*(flow.series() for flow in self))
+
+    def totals(self, weights: Array) -> Totals:
+        """Each quantity's weighted sum over the months, per scenario."""
+        return Totals(*(flow.total(weights) for flow in self))
 
 
 def life_months(server_life_years: Number) -> Number:

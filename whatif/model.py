@@ -27,7 +27,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from whatif.flows import Flows, discount_factors, eps_impact, flows
+from whatif.flows import Totals, discount_factors, eps_impact, flows
 from whatif.scenario import Scenario
 
 HOURS_PER_YEAR: Final = 2080  # 52 weeks x 40 hours, MODEL.md's user-hour
@@ -135,25 +135,19 @@ def scenario_values(s: Scenario) -> dict[str, float]:
     return {name: float(value) for name, value in s}
 
 
-def _monthly(f: Flows) -> Monthly:
-    vendor, in_house = f.vendor_token_spend.series(), f.in_house_token_spend.series()
-    token_spend = vendor + in_house
-    productivity, ad_profit = f.productivity_value.series(), f.ad_profit.series()
-    ai_opex, capex, depreciation = f.ai_opex.series(), f.capex.series(), f.depreciation.series()
-    operating_costs = token_spend + ai_opex
-    benefits = productivity + ad_profit
+def _monthly(v: Totals) -> Monthly:
     return Monthly(
-        token_spend_usd=token_spend,
-        vendor_token_spend_usd=vendor,
-        in_house_token_spend_usd=in_house,
-        productivity_value_usd=productivity,
-        ad_revenue_lift_usd=f.ad_revenue_lift.series(),
-        ad_profit_usd=ad_profit,
-        ai_opex_usd=ai_opex,
-        capex_usd=capex,
-        depreciation_usd=depreciation,
-        operating_impact_usd=benefits - operating_costs - depreciation,
-        net_cash_usd=benefits - operating_costs - capex,
+        token_spend_usd=v.token_spend,
+        vendor_token_spend_usd=v.vendor_token_spend,
+        in_house_token_spend_usd=v.in_house_token_spend,
+        productivity_value_usd=v.productivity_value,
+        ad_revenue_lift_usd=v.ad_revenue_lift,
+        ad_profit_usd=v.ad_profit,
+        ai_opex_usd=v.ai_opex,
+        capex_usd=v.capex,
+        depreciation_usd=v.depreciation,
+        operating_impact_usd=v.operating_impact,
+        net_cash_usd=v.net_cash,
     )
 
 
@@ -194,17 +188,14 @@ def _payback_month(net_cash_usd: Series) -> int | None:
     return int(reached[0]) + 1 if reached.size else None
 
 
-def _kpis(s: Scenario, monthly: Monthly, years: tuple[Year, ...]) -> Kpis:
-    book_value_end = float(monthly.capex_usd.sum() - monthly.depreciation_usd.sum())
-    costs = float(
-        monthly.token_spend_usd.sum() + monthly.ai_opex_usd.sum() + monthly.capex_usd.sum()
-    )
-    benefits = (
-        float(monthly.productivity_value_usd.sum() + monthly.ad_profit_usd.sum()) + book_value_end
-    )
+def _kpis(
+    s: Scenario, series: Totals, monthly: Monthly, months: Series, years: tuple[Year, ...]
+) -> Kpis:
+    book_value_end = float(series.capex.sum() - series.depreciation.sum())
+    costs = float(series.cash_costs.sum())
+    net_cash = monthly.net_cash_usd
     rate = s.discount_rate_pct / 100
-    months = np.arange(monthly.months, dtype=np.float64)
-    npv = float((monthly.net_cash_usd * discount_factors(rate, months)).sum())
+    npv = float((net_cash * discount_factors(rate, months)).sum())
     npv += book_value_end / (1 + rate) ** s.horizon_years
     first = years[0]
     users = s.ai_users
@@ -221,9 +212,10 @@ def _kpis(s: Scenario, monthly: Monthly, years: tuple[Year, ...]) -> Kpis:
         operating_impact_year1_usd=first.operating_impact_usd,
         margin_impact_year1_pp=first.margin_impact_pp,
         margin_impact_final_year_pp=years[-1].margin_impact_pp,
-        roi_pct=_ratio_pct(benefits - costs, costs),
+        # Benefits (with the book value left) less costs: net cash plus the book value.
+        roi_pct=_ratio_pct(float(net_cash.sum()) + book_value_end, costs),
         npv_usd=npv,
-        payback_month=_payback_month(monthly.net_cash_usd),
+        payback_month=_payback_month(net_cash),
         book_value_end_usd=book_value_end,
         ai_opex_year1_usd=first.ai_opex_usd,
         eps_impact_year1_usd=first.eps_impact_usd,
@@ -238,10 +230,14 @@ def evaluate(scenario: Scenario) -> Result:
     number is finite: the valid ranges keep sums far below float overflow.
     """
     months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
-    monthly = _monthly(flows(scenario_values(scenario), months))
+    series = flows(scenario_values(scenario), months).series()
+    monthly = _monthly(series)
     years = _years(scenario, monthly)
     return Result(
-        scenario=scenario, monthly=monthly, years=years, kpis=_kpis(scenario, monthly, years)
+        scenario=scenario,
+        monthly=monthly,
+        years=years,
+        kpis=_kpis(scenario, series, monthly, months, years),
     )
 
 
