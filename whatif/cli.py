@@ -39,6 +39,7 @@ from whatif.links import (
     decode_link,
     encode_link,
     format_number,
+    model_version_of,
     parse_params,
 )
 from whatif.model import Result, evaluate, result_to_json
@@ -169,7 +170,7 @@ def scenario_from_args(args: argparse.Namespace, presets: PresetSet) -> LinkDeco
     if pairs and VERSION_PARAM not in dict(pairs):
         # The link alone says which model version it was written for; a --set of a
         # version-2 field must not turn a version-1 link into a version-2 one.
-        pairs.append((VERSION_PARAM, str(decode_link(pairs, presets.presets).model_version)))
+        pairs.append((VERSION_PARAM, str(model_version_of(pairs))))
     if args.preset is not None:
         pairs.append((PRESET_PARAM, args.preset))
         overridden.add(PRESET_PARAM)

@@ -185,6 +185,11 @@ def _version(grouped: dict[str, list[str]], warnings: list[LinkWarning]) -> int:
     return 1 if complete_v1 and not names_newer else MODEL_VERSION
 
 
+def model_version_of(params: Params) -> int:
+    """The model version a link was written for, by the rule of the module docstring."""
+    return _version(_group(parse_params(params)), [])
+
+
 def _preset_changed(
     grouped: dict[str, list[str]], preset: Preset | None, warnings: list[LinkWarning]
 ) -> bool:
