@@ -38,7 +38,7 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
     if st.session_state.pop(WHOLE_PAGE, False):
         st.rerun(scope="app")
     # gather
-    scenario = headline_sliders(base)
+    scenario, held = headline_sliders(base)
     reconcile_with_link(scenario)
     # compute
     result = evaluate(scenario)

@@ -1,4 +1,4 @@
-"""One widget per scenario field, built from the field's metadata (label, unit, range, help)."""
+"""One widget per advanced field, built from its metadata (label, unit, range, help)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import streamlit as st
 
 from whatif import FieldSpec, Scenario
 from whatif.formatting import escape_markdown
-from whatif.links import format_number
 
 
 def field_label(spec: FieldSpec) -> str:
@@ -23,14 +22,14 @@ def field_help(spec: FieldSpec) -> str:
 def _number_format(spec: FieldSpec) -> str:
     if spec.is_int:
         return "%d"
-    decimals = len(format_number(spec.step).partition(".")[2])
-    return f"%.{decimals}f"
+    return f"%.{spec.decimals}f"
 
 
 def field_widget(spec: FieldSpec, base: Scenario) -> Any:
-    """One bound widget whose default is the preset's value, so the URL names only changes."""
+    """One bound number input whose default is the preset's value, so the URL names only
+    changes. (The headline fields are the live sliders of app/live_sliders.py.)"""
     kind = int if spec.is_int else float
-    common: dict[str, Any] = dict(
+    return st.number_input(
         label=field_label(spec),
         min_value=kind(spec.minimum),
         max_value=kind(spec.maximum),
@@ -39,7 +38,5 @@ def field_widget(spec: FieldSpec, base: Scenario) -> Any:
         key=spec.name,
         help=field_help(spec),
         bind="query-params",
+        format=_number_format(spec),
     )
-    if spec.headline:
-        return st.slider(**common, format="%g")
-    return st.number_input(**common, format=_number_format(spec))

@@ -5,25 +5,31 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from app.fields import field_widget
+from app.live_sliders import live_sliders, refusal
 from app.pricing import PRICE, price_calculator
-from whatif import FIELDS, Scenario
+from app.state import sync_headline_params
+from whatif import FIELDS, HEADLINE_FIELDS, Scenario
 from whatif.formatting import escape_markdown
 
 
-def headline_sliders(base: Scenario) -> Scenario:
-    """The five headline sliders across the top; the scenario they and the sidebar set."""
-    headline = [spec for spec in FIELDS if spec.headline]
-    for column, spec in zip(st.columns(len(headline)), headline, strict=True):
-        with column:
-            field_widget(spec, base)
-            if spec.name == PRICE:
-                price_calculator()
+def headline_sliders(base: Scenario) -> tuple[Scenario, bool]:
+    """The live sliders across the top; the scenario they and the sidebar set, and
+    whether a thumb is still held (then the address bar waits for the release)."""
+    held = live_sliders(base)
+    with st.columns(len(HEADLINE_FIELDS))[HEADLINE_FIELDS.index(PRICE)]:
+        price_calculator()
     values = {spec.name: st.session_state[spec.name] for spec in FIELDS}
     # Always present, so the elements below keep their places (see render_changes).
     problem = st.container()
+    refused = refusal()
+    if refused:
+        problem.warning(
+            "A slider sent a value the page cannot use, so the slider went back: "
+            f"{escape_markdown(refused)}.",
+            icon=":material/block:",
+        )
     try:
-        return Scenario.model_validate(values)
+        scenario = Scenario.model_validate(values)
     except ValidationError as exc:
         # The widgets keep every range; only revenue below ad revenue can get here.
         reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
@@ -33,4 +39,7 @@ def headline_sliders(base: Scenario) -> Scenario:
             icon=":material/warning:",
         )
         values["revenue_busd"] = max(values["revenue_busd"], values["ad_revenue_busd"])
-        return Scenario.model_validate(values)
+        scenario = Scenario.model_validate(values)
+    if not held:
+        sync_headline_params(scenario, base)
+    return scenario, held

@@ -158,6 +158,22 @@ def sync_address_bar(choice: str, base: Scenario) -> None:
             del st.query_params[key]
 
 
+def sync_headline_params(scenario: Scenario, base: Scenario) -> None:
+    """The headline fields in the address bar, as a bound widget would write them: a
+    field's parameter is there only when its value differs from the preset's."""
+    for spec in FIELDS:
+        if not spec.headline:
+            continue
+        value = getattr(scenario, spec.name)
+        wanted = None if value == getattr(base, spec.name) else format_number(value, spec)
+        if st.query_params.get(spec.name) == wanted:
+            continue
+        if wanted is None:
+            del st.query_params[spec.name]
+        else:
+            st.query_params[spec.name] = wanted
+
+
 def apply_pending() -> None:
     """Values queued by the previous run (the link's, when Streamlit read it otherwise)."""
     pending = st.session_state.pop(PENDING, None)

@@ -25,7 +25,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from bench.balanced import Balancer
 from bench.browser import DONE_JS, QUIET_MS, RECORDER_JS, VIEWPORT
 from bench.measure import Figure, figure, table
-from bench.served import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, Server
+from bench.served import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, SLIDER_CSS, Server
 from whatif import encode_link, load_presets
 
 SESSIONS: Final = 20
@@ -93,7 +93,7 @@ async def _wait(page: Page, before: str, timeout_ms: float = TIMEOUT_MS) -> floa
 async def _move(page: Page, key: str) -> float:
     tile = page.locator('[data-testid="stMetricValue"]').nth(TOKEN_SPEND_TILE)
     before = await tile.inner_text()
-    handle = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    handle = page.locator(SLIDER_CSS.format("price_per_mtok_usd"))
     await handle.focus()
     start = float(await page.evaluate("performance.now()"))
     await handle.press(key)

@@ -11,7 +11,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Figure:
-    """A measured figure; `budget` is the most it may be (same unit), if it has one."""
+    """A measured figure; `budget` is the most it may be (same unit), if it has one, or
+    the least when `at_least` (a rate)."""
 
     name: str
     unit: str
@@ -21,19 +22,33 @@ class Figure:
     runs: int
     budget: float | None = None
     note: str = ""
+    at_least: bool = False
 
     @property
     def verdict(self) -> str:
         if self.budget is None:
             return ""
-        return "meets" if self.median <= self.budget else "MISSES"
+        within = self.median >= self.budget if self.at_least else self.median <= self.budget
+        return "meets" if within else "MISSES"
+
+    @property
+    def budget_text(self) -> str:
+        if self.budget is None:
+            return ""
+        return f"{'>= ' if self.at_least else ''}{self.budget:,.2f}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self) | {"verdict": self.verdict}
 
 
 def figure(
-    name: str, unit: str, samples: Sequence[float], budget: float | None = None, note: str = ""
+    name: str,
+    unit: str,
+    samples: Sequence[float],
+    budget: float | None = None,
+    note: str = "",
+    *,
+    at_least: bool = False,
 ) -> Figure:
     return Figure(
         name,
@@ -44,6 +59,7 @@ def figure(
         len(samples),
         budget,
         note,
+        at_least,
     )
 
 
@@ -69,7 +85,7 @@ def table(figures: Sequence[Figure]) -> str:
             f"{f.low:,.2f}",
             f"{f.high:,.2f}",
             f.unit,
-            "" if f.budget is None else f"{f.budget:,.2f}",
+            f.budget_text,
             f.verdict,
         )
         for f in figures

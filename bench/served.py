@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Final
 
+from playwright.sync_api import Locator, Page
+
 ROOT: Final = Path(__file__).resolve().parents[1]
 CHROMIUM: Final = Path("/usr/bin/chromium")
 CHROMIUM_ARGS: Final = [
@@ -29,6 +31,15 @@ CHROMIUM_ARGS: Final = [
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
+
+
+# A headline slider of the live control (app/live_sliders.js), by its field name.
+SLIDER_CSS: Final = 'input[type="range"][data-field="{}"]'
+
+
+def slider(page: Page, field: str) -> Locator:
+    return page.locator(SLIDER_CSS.format(field))
+
 
 # True once a script run has finished and nothing on the page is stale.
 SETTLED_JS: Final = """() => {

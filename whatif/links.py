@@ -134,7 +134,12 @@ def _parse_value(spec: FieldSpec, raw: str) -> float | int | str:
         return "empty value"
     if not _NUMBER.fullmatch(raw):
         return "not a number (use plain decimals such as 12.5)"
-    number = float(raw)
+    return check_number(spec, float(raw))
+
+
+def check_number(spec: FieldSpec, number: float) -> float | int | str:
+    """The field's value from a number, or why it cannot be used (as a link or a slider
+    sent it): it must be finite, within the field's range, and whole for whole fields."""
     if not math.isfinite(number):
         return "not a finite number"
     if not spec.minimum <= number <= spec.maximum:

@@ -12,6 +12,7 @@ valid one: nothing downstream re-checks ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -409,6 +410,12 @@ class FieldSpec:
     @property
     def headline(self) -> bool:
         return self.group == "headline"
+
+    @property
+    def decimals(self) -> int:
+        """Digits after the decimal point of the step: how precisely the field is shown."""
+        exponent = Decimal(repr(self.step)).normalize().as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _since(extra: dict[str, Any]) -> int:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.live import move
 from tests.unit.reference import VERSION_1
 from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
@@ -75,7 +76,7 @@ def test_each_headline_slider_moves_the_kpis_the_expected_way(
 ) -> None:
     app = page(preset="meta-2025")
     before = npv_usd(app)
-    app.slider(key=field).set_value(value).run()
+    move(app, field, value)
     assert not app.exception
     after = npv_usd(app)
     assert (after > before) is npv_rises
@@ -87,7 +88,7 @@ def test_each_headline_slider_moves_the_kpis_the_expected_way(
 def test_moving_a_slider_after_a_preset_says_the_scenario_now_differs(page: Page) -> None:
     app = page(preset="seed-leak")
     assert not app.info
-    app.slider(key="price_per_mtok_usd").set_value(20.0).run()
+    move(app, "price_per_mtok_usd", 20.0)
     assert "Changed from the preset" in app.info[0].value
     assert "Price per million tokens 15 → 20" in app.info[0].value
     assert any("vs preset" in (m.delta or "") for m in app.metric)
@@ -241,7 +242,7 @@ def test_the_eps_tile_shows_the_change_per_share_and_its_delta_against_the_prese
     tile = next(m for m in app.metric if m.label == label)
     eps = evaluate(PRESETS["meta-2025"].scenario).kpis.eps_impact_year1_usd
     assert eps < 0 and tile.value == f"-${-eps:.2f}"
-    app.slider(key="productivity_gain_pct").set_value(400.0).run()
+    move(app, "productivity_gain_pct", 400.0)
     tile = next(m for m in app.metric if m.label == label)
     assert tile.value.startswith("+$") and str(tile.delta).endswith(" vs preset")
 

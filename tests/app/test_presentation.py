@@ -7,6 +7,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app.live import move
 from whatif import evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
@@ -42,7 +43,7 @@ def test_the_chart_is_chosen_on_the_page(page: Page) -> None:
 
 def test_a_slider_still_moves_the_numbers_while_presenting(page: Page) -> None:
     app = page(preset="meta-2025", view="present")
-    app.slider(key="price_per_mtok_usd").set_value(9.0).run()
+    move(app, "price_per_mtok_usd", 9.0)
     expected = PRESETS["meta-2025"].scenario.model_copy(update={"price_per_mtok_usd": 9.0})
     want = {t.label: t.value for t in kpi_tiles(evaluate(expected))}
     assert {m.label: m.value for m in app.metric}["NPV at 9%"] == want["NPV at 9%"]

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from bench.served import ROOT, Server
+from bench.served import ROOT, Server, slider
 from tests.e2e.conftest import VIEWPORT, kpis, settle
 from tests.unit.reference import VERSION_1
 from whatif import Scenario, evaluate, load_presets
@@ -76,7 +76,7 @@ def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
     settle(page)
     bridge = page.locator(".vega-embed").first
     before = bridge.inner_html()
-    price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    price = slider(page, "price_per_mtok_usd")
     price.focus()
     for _ in range(4):  # 4 steps of $0.25: $5 -> $6
         price.press("ArrowRight")
@@ -94,7 +94,7 @@ def test_the_address_bar_opened_in_a_fresh_browser_shows_the_same_kpis(
 ) -> None:
     page.goto(app_server.url + "?preset=seed-leak")
     settle(page)
-    capex = page.locator('[data-testid="stSlider"] input[type="range"]').nth(4)
+    capex = slider(page, "ai_capex_busd_per_year")
     capex.focus()
     capex.press("PageUp")
     page.wait_for_url("**ai_capex_busd_per_year=**")
@@ -113,7 +113,7 @@ def test_choosing_a_preset_sets_the_sliders_and_the_link(page: Page, app_server:
     page.get_by_role("option", name="Seed leak at list price").click()
     page.wait_for_url("**preset=seed-leak**")
     settle(page)
-    price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    price = slider(page, "price_per_mtok_usd")
     expect(price).to_have_value("15")
     assert query(page) == own_params("seed-leak")
     assert kpis(page) == expected(PRESETS["seed-leak"].scenario)

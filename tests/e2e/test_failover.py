@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.balanced import NGINX, Balancer
-from bench.served import Server
+from bench.served import Server, slider
 from tests.e2e.conftest import kpis, settle
 from whatif import Scenario, encode_link, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
@@ -111,7 +111,7 @@ def recovers(page: Page, since: float, scenario: Scenario, base: Scenario) -> fl
     assert kpis(page) == shown(scenario, base)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     # It answers: the price moves a step up and back, each served by the replica now.
-    price = page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)
+    price = slider(page, "price_per_mtok_usd")
     step = scenario.model_copy(update={"price_per_mtok_usd": scenario.price_per_mtok_usd + 0.25})
     for key, now in (("ArrowRight", step), ("ArrowLeft", scenario)):
         price.focus()
@@ -134,7 +134,7 @@ def test_a_killed_replica_and_a_rolling_restart_keep_the_page_working(
     seed = PRESETS["seed-leak"]
     page.goto(cluster.url + "?" + encode_link(seed.scenario, "seed-leak"))
     settle(page)
-    capex = page.locator('[data-testid="stSlider"] input[type="range"]').nth(4)
+    capex = slider(page, "ai_capex_busd_per_year")
     capex.focus()
     capex.press("PageUp")
     page.wait_for_url("**ai_capex_busd_per_year=**")

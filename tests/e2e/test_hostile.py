@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from bench.served import Server
+from bench.served import Server, slider
 from tests.e2e.conftest import kpis, settle
 from whatif import Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
@@ -143,7 +143,7 @@ def test_an_uploaded_preset_applies_to_the_session_only(
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("nothing was saved")
     settle(page)
     assert kpis(page) == expected(mine)
-    expect(page.locator('[data-testid="stSlider"] input[type="range"]').nth(1)).to_have_value("9")
+    expect(slider(page, "price_per_mtok_usd")).to_have_value("9")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,112 @@
+"""The five headline sliders as one live control (a Streamlit custom component).
+
+Streamlit's own slider reports a value only when the mouse is released; this one
+reports values while a thumb is held, so the KPIs follow the thumb. It is inline
+HTML, CSS and JavaScript (live_sliders.js and .css beside this file), served by
+the app itself: nothing is fetched from a network.
+
+The headline fields' values live in session state under their field names, as
+the sidebar's widgets do. Each run first takes the control's newest message
+(`st.session_state[LIVE]["value"]`), checks it with `whatif.live.read_move`
+(like a link's value) and applies it, then mounts the control with the values
+and the number of the message it handled, which lets the control send its next
+value. A refused message is named in a warning and the slider goes back.
+Because the control is not a widget bound to the address bar, the page writes
+the headline parameters itself (`app.state.sync_headline_params`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import streamlit as st
+
+from app.fields import field_label
+from whatif import FIELDS, HEADLINE_FIELDS, Scenario
+from whatif.live import Move, read_move
+
+LIVE: Final = "live_sliders"  # the control's key; its state is st.session_state[LIVE]
+HANDLED: Final = "live_handled"  # the last message handled (as JSON) and its number
+REFUSED: Final = "live_refused"
+
+_HERE = Path(__file__).parent
+_control = st.components.v2.component(
+    "whatif_live_sliders",
+    css=(_HERE / "live_sliders.css").read_text(encoding="utf-8"),
+    js=(_HERE / "live_sliders.js").read_text(encoding="utf-8"),
+)
+
+# What the control draws for each slider: label with unit, help with source, range, step.
+FIELD_DATA: Final = [
+    {
+        "name": spec.name,
+        "label": field_label(spec),
+        "unit": spec.unit,
+        "help": spec.help,
+        "source": spec.source,
+        "min": spec.minimum,
+        "max": spec.maximum,
+        "step": spec.step,
+        "decimals": spec.decimals,
+    }
+    for spec in FIELDS
+    if spec.headline
+]
+
+
+def _message() -> Any:
+    state = st.session_state.get(LIVE)
+    return state.get("value") if isinstance(state, Mapping) else None
+
+
+def take_move(preset: Scenario) -> Move | None:
+    """Apply the control's newest message to the headline fields, once; a refused one
+    leaves the fields as they are and says why (shown by `live_sliders`)."""
+    message = _message()
+    if message is None:
+        return None
+    # JSON text compares equal for equal messages, NaN included.
+    text = json.dumps(message, sort_keys=True, default=repr)
+    handled = st.session_state.get(HANDLED)
+    if handled is not None and handled[0] == text:
+        return None
+    shown = {name: st.session_state.get(name) for name in HEADLINE_FIELDS}
+    outcome = read_move(message, shown, preset)
+    st.session_state[HANDLED] = (text, outcome.seq)
+    if isinstance(outcome, Move):
+        st.session_state[outcome.name] = outcome.value
+        return outcome
+    st.session_state[REFUSED] = outcome.problem
+    return None
+
+
+def _handled_in_the_run() -> None:
+    """Streamlit tracks a component's state only for names with a callback; the run
+    itself reads the state (take_move), so that AppTest drives the same path."""
+
+
+def live_sliders(preset: Scenario) -> bool:
+    """The live control across the top; whether a thumb is still held (not released)."""
+    move = take_move(preset)
+    handled = st.session_state.get(HANDLED)
+    _control(
+        key=LIVE,
+        data={
+            "applied": handled[1] if handled else None,
+            "values": {name: st.session_state[name] for name in HEADLINE_FIELDS},
+            "fields": FIELD_DATA,
+        },
+        on_value_change=_handled_in_the_run,
+        width="stretch",
+        height="content",
+    )
+    return move is not None and not move.final
+
+
+def refusal() -> str | None:
+    """Why the control's last message was refused, once."""
+    refused: str | None = st.session_state.pop(REFUSED, None)
+    return refused

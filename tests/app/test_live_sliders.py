@@ -1,0 +1,164 @@
+"""The live headline sliders under AppTest: messages as the control sends them, checked,
+applied, echoed for flow control, and written to the address bar on release."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.live import control_data, move, send
+from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
+from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.summary import kpi_tiles
+
+PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+Page = Callable[..., AppTest]
+PRICE = "price_per_mtok_usd"
+
+
+def shown_kpis(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def expected_kpis(scenario: Scenario) -> dict[str, str]:
+    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
+
+
+def with_price(price: float) -> Scenario:
+    return PRESETS["meta-2025"].scenario.model_copy(update={PRICE: price})
+
+
+def test_the_control_gets_each_slider_with_label_unit_range_step_help_and_source(
+    page: Page,
+) -> None:
+    data = control_data(page(preset="meta-2025"))
+    fields = {f["name"]: f for f in data["fields"]}
+    assert list(fields) == list(HEADLINE_FIELDS)
+    price = fields[PRICE]
+    assert price["label"] == "Price per million tokens ($ / million tokens)"
+    assert (price["min"], price["max"], price["step"], price["decimals"]) == (0, 100, 0.25, 2)
+    assert price["help"] and price["source"]
+    assert data["values"] == {n: getattr(PRESETS["meta-2025"].scenario, n) for n in HEADLINE_FIELDS}
+
+
+def test_a_value_sent_while_the_thumb_is_held_moves_the_kpis_and_the_address_bar_waits(
+    page: Page,
+) -> None:
+    app = page(preset="meta-2025")
+    move(app, PRICE, 12.0, final=False)
+    assert not app.exception
+    assert shown_kpis(app) == expected_kpis(with_price(12.0))
+    assert PRICE not in app.query_params
+    move(app, PRICE, 12.5)
+    assert shown_kpis(app) == expected_kpis(with_price(12.5))
+    assert app.query_params[PRICE] == "12.5"
+
+
+def test_each_message_is_echoed_so_the_control_can_send_the_next(page: Page) -> None:
+    app = page(preset="meta-2025")
+    assert control_data(app)["applied"] is None
+    send(app, {"seq": 41, "name": PRICE, "value": 6.0, "final": False})
+    assert control_data(app)["applied"] == 41
+    assert control_data(app)["values"][PRICE] == 6.0
+    # The same message seen again (a rerun for another reason) is not applied twice.
+    app.session_state[PRICE] = 7.0
+    app.run()
+    assert control_data(app)["values"][PRICE] == 7.0
+
+
+def test_moving_back_to_the_preset_value_clears_the_parameter(page: Page) -> None:
+    app = page(preset="meta-2025", price_per_mtok_usd="9")
+    assert app.query_params[PRICE] == "9"
+    move(app, PRICE, PRESETS["meta-2025"].scenario.price_per_mtok_usd)
+    assert PRICE not in app.query_params
+
+
+def test_a_link_and_a_preset_choice_set_the_sliders(page: Page) -> None:
+    app = page(preset="seed-leak", ai_capex_busd_per_year="150")
+    values = control_data(app)["values"]
+    assert values["ai_capex_busd_per_year"] == 150
+    assert values[PRICE] == PRESETS["seed-leak"].scenario.price_per_mtok_usd
+    app.selectbox(key="preset_choice").set_value("meta-2025").run()
+    want = PRESETS["meta-2025"].scenario
+    assert control_data(app)["values"] == {n: getattr(want, n) for n in HEADLINE_FIELDS}
+    assert "ai_capex_busd_per_year" not in app.query_params
+
+
+def test_reset_to_preset_moves_the_sliders_back(page: Page) -> None:
+    app = page(preset="meta-2025")
+    move(app, PRICE, 30.0)
+    next(b for b in app.button if b.label == "Reset to preset").click().run()
+    assert control_data(app)["values"][PRICE] == PRESETS["meta-2025"].scenario.price_per_mtok_usd
+    assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ({"seq": 1, "name": PRICE, "value": 101.0, "final": True}, "outside the valid range"),
+        ({"seq": 1, "name": PRICE, "value": -0.25, "final": True}, "outside the valid range"),
+        ({"seq": 1, "name": PRICE, "value": 10.1, "final": True}, "not a step of the slider"),
+        ({"seq": 1, "name": PRICE, "value": math.nan, "final": True}, "not a finite number"),
+        ({"seq": 1, "name": PRICE, "value": math.inf, "final": False}, "not a finite number"),
+        ({"seq": 1, "name": PRICE, "value": "12", "final": True}, "not a number"),
+        ({"seq": 1, "name": PRICE, "value": True, "final": True}, "not a number"),
+        ({"seq": 1, "name": PRICE, "value": None, "final": True}, "not a number"),
+        ({"seq": 1, "name": "discount_rate_pct", "value": 5.0, "final": True}, "no headline"),
+        ({"seq": 1, "name": "<b>x</b>", "value": 5.0, "final": True}, "no headline"),
+        ({"seq": 1, "name": PRICE, "value": 6.0, "final": "yes"}, "was released"),
+        ({"seq": "1", "name": PRICE, "value": 6.0, "final": True}, "no sequence number"),
+        ([1, 2, 3], "something other than a value"),
+        ("price_per_mtok_usd=12", "something other than a value"),
+    ],
+    ids=[
+        "above the maximum",
+        "below the minimum",
+        "off the step",
+        "NaN",
+        "infinity",
+        "a string",
+        "a boolean",
+        "null",
+        "not a headline field",
+        "markup as a name",
+        "final not a boolean",
+        "seq not a number",
+        "a list",
+        "a string message",
+    ],
+)
+def test_a_tampered_value_is_refused_named_and_the_slider_set_back(
+    page: Page, message: object, reason: str
+) -> None:
+    app = page(preset="meta-2025")
+    before = shown_kpis(app)
+    send(app, message)
+    assert not app.exception
+    assert len(app.warning) == 1 and reason in app.warning[0].value
+    assert "the slider went back" in app.warning[0].value
+    assert shown_kpis(app) == before
+    preset = PRESETS["meta-2025"].scenario
+    assert control_data(app)["values"] == {n: getattr(preset, n) for n in HEADLINE_FIELDS}
+    assert PRICE not in app.query_params
+    # Said once; the next good move works as usual.
+    move(app, PRICE, 8.0)
+    assert not app.warning
+    assert shown_kpis(app) == expected_kpis(with_price(8.0))
+
+
+def test_a_preset_value_between_steps_is_kept_and_can_be_sent_back(page: Page) -> None:
+    app = page(preset="meta-2025", price_per_mtok_usd="4.3")
+    assert control_data(app)["values"][PRICE] == 4.3
+    move(app, PRICE, 4.3)
+    assert not app.warning
+    assert app.query_params[PRICE] == "4.3"
+
+
+def test_a_grid_value_in_binary_floating_point_is_read_as_the_step(page: Page) -> None:
+    app = page(preset="meta-2025")
+    move(app, "ad_conversion_lift_pct", 0.1 * 3)  # 0.30000000000000004, as JavaScript sends it
+    assert not app.warning
+    assert app.query_params["ad_conversion_lift_pct"] == "0.3"

@@ -1,0 +1,90 @@
+"""Messages from the live sliders: what is accepted, what is refused, and that nothing raises."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from whatif import FIELDS_BY_NAME, HEADLINE_FIELDS, Scenario
+from whatif.live import Move, Refusal, on_grid, read_move, snap
+
+PRESET = Scenario()
+CURRENT = PRESET.model_dump()
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+
+
+@st.composite
+def grid_moves(draw: st.DrawFn) -> tuple[str, int, float]:
+    """A headline field, a step count within its range, and the value JavaScript computes."""
+    name = draw(st.sampled_from(HEADLINE_FIELDS))
+    spec = FIELDS_BY_NAME[name]
+    steps = draw(st.integers(0, round((spec.maximum - spec.minimum) / spec.step)))
+    return name, steps, spec.minimum + steps * spec.step
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["seq", "name", "value", "final", "extra"]), json_values, max_size=5
+    )
+    | json_values
+)
+def test_any_message_is_read_without_raising(message: Any) -> None:
+    outcome = read_move(message, CURRENT, PRESET)
+    assert isinstance(outcome, Move | Refusal)
+    if isinstance(outcome, Move):
+        spec = FIELDS_BY_NAME[outcome.name]
+        assert math.isfinite(outcome.value)
+        assert spec.minimum <= outcome.value <= spec.maximum
+
+
+@given(grid_moves(), st.integers(0, 2**53), st.booleans())
+def test_every_step_of_every_slider_is_accepted_as_the_step_itself(
+    move: tuple[str, int, float], seq: int, final: bool
+) -> None:
+    name, steps, value = move
+    spec = FIELDS_BY_NAME[name]
+    outcome = read_move({"seq": seq, "name": name, "value": value, "final": final}, CURRENT, PRESET)
+    assert outcome == Move(seq, name, snap(spec, value), final)
+    assert outcome.value == round(spec.minimum + steps * spec.step, spec.decimals)
+
+
+@given(grid_moves())
+def test_snapping_a_step_keeps_it_on_the_grid_and_is_idempotent(
+    move: tuple[str, int, float],
+) -> None:
+    name, _, value = move
+    spec = FIELDS_BY_NAME[name]
+    snapped = snap(spec, value)
+    assert on_grid(spec, snapped)
+    assert snap(spec, snapped) == snapped
+
+
+def test_a_value_between_steps_is_refused_unless_the_slider_shows_it_or_the_preset_holds_it() -> (
+    None
+):
+    message = {"seq": 1, "name": "price_per_mtok_usd", "value": 4.3, "final": True}
+    refused = read_move(message, CURRENT, PRESET)
+    assert isinstance(refused, Refusal) and "not a step of the slider" in refused.problem
+    shown = {**CURRENT, "price_per_mtok_usd": 4.3}
+    assert read_move(message, shown, PRESET) == Move(1, "price_per_mtok_usd", 4.3, True)
+    preset = PRESET.model_copy(update={"price_per_mtok_usd": 4.3})
+    assert read_move(message, CURRENT, preset) == Move(1, "price_per_mtok_usd", 4.3, True)
+
+
+def test_a_refusal_names_the_field_and_the_rule_but_echoes_no_unchecked_text() -> None:
+    out = read_move(
+        {"seq": 3, "name": "ai_capex_busd_per_year", "value": 301, "final": True}, CURRENT, PRESET
+    )
+    assert out == Refusal(
+        3, "ai_capex_busd_per_year=301: outside the valid range 0 to 300 ($B / year)"
+    )
+    named = read_move({"seq": 3, "name": "<script>", "value": 1, "final": True}, CURRENT, PRESET)
+    assert isinstance(named, Refusal) and "<script>" not in named.problem
