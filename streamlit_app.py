@@ -6,10 +6,13 @@ how the address bar and the widgets agree); this file only tells the story.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from app.analysis_view import render_analysis
 from app.headline import headline_sliders
+from app.live_sliders import settled
 from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_kpis, render_tables
 from app.presentation import presenting, render_header, render_presentation
@@ -48,11 +51,14 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
         render_kpis(result, reference)
         render_presentation(result, complete_link(scenario, choice))
         return
+    # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for
+    # the release (`settled` is the result then).
+    shown = settled(result, held)
     render_changes(presets, choice, scenario, base)
     render_kpis(result, reference)
-    render_analysis(result, presets, choice, render_charts)
-    render_tables(result)
-    render_share(result, choice, presets)
+    render_analysis(shown, presets, choice, partial(render_charts, live=result))
+    render_tables(shown)
+    render_share(shown, choice, presets)
 
 
 def main() -> None:

@@ -25,12 +25,13 @@ from typing import Any, Final
 import streamlit as st
 
 from app.fields import field_label
-from whatif import FIELDS, HEADLINE_FIELDS, Scenario
+from whatif import FIELDS, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
 
 LIVE: Final = "live_sliders"  # the control's key; its state is st.session_state[LIVE]
 HANDLED: Final = "live_handled"  # the last message handled (as JSON) and its number
 REFUSED: Final = "live_refused"
+SETTLED: Final = "live_settled"
 
 _HERE = Path(__file__).parent
 _control = st.components.v2.component(
@@ -110,3 +111,13 @@ def refusal() -> str | None:
     """Why the control's last message was refused, once."""
     refused: str | None = st.session_state.pop(REFUSED, None)
     return refused
+
+
+def settled(result: Result, held: bool) -> Result:
+    """The result at the last release. While a thumb is held, the parts of the page that
+    need not follow it (three of the four charts, the analyses, the tables) show this one,
+    unchanged, so the browser has nothing to redraw there and the KPIs keep up."""
+    if not held or SETTLED not in st.session_state:
+        st.session_state[SETTLED] = result
+    kept: Result = st.session_state[SETTLED]
+    return kept

@@ -52,10 +52,15 @@ def render_chart(
     where.caption(escape_markdown(drawing.caption))
 
 
-def render_charts(result: Result) -> None:
-    """The four overview charts, two by two."""
+# The chart that follows a held slider thumb with the KPIs (see app/live_sliders.settled).
+LIVE_CHART: Final = "cash"
+
+
+def render_charts(settled: Result, live: Result) -> None:
+    """The four overview charts, two by two: the cash curve from the live result, the
+    others from the result at the last release (the same one unless a thumb is held)."""
     for column, name in zip([*st.columns(2), *st.columns(2)], CHARTS, strict=True):
-        render_chart(name, result, column)
+        render_chart(name, live if name == LIVE_CHART else settled, column)
 
 
 def render_tables(result: Result) -> None:

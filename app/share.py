@@ -13,6 +13,7 @@ from whatif import PresetSet, Result, Scenario, encode_link
 from whatif.presets import parse_preset_bytes, preset_document
 
 UPLOAD_MESSAGE: Final = "upload_message"
+SHARE_OPEN: Final = "share_open"
 
 
 def on_upload(presets: PresetSet) -> None:
@@ -50,8 +51,22 @@ def brief_bytes(result: Result, choice: str, presets: PresetSet, link: str) -> b
 
 
 def render_share(result: Result, choice: str, presets: PresetSet) -> None:
+    """A lazy expander: the link box, the downloads and the upload box are drawn only while
+    it is open, so neither the first load nor a slider move pays for them (see README,
+    Performance). The address bar carries the scenario meanwhile."""
+    box = st.expander(
+        "Share this scenario: the complete link, a one-page brief (PDF), preset files",
+        key=SHARE_OPEN,
+        on_change="rerun",
+        icon=":material/share:",
+    )
+    if box.open:
+        with box:
+            _share(result, choice, presets)
+
+
+def _share(result: Result, choice: str, presets: PresetSet) -> None:
     scenario = result.scenario
-    st.subheader("Share this scenario")
     left, right = st.columns([3, 2])
     link = complete_link(scenario, choice)
     with left:

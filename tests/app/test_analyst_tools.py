@@ -102,6 +102,7 @@ def test_the_calculator_is_not_built_until_opened(page: Page, book: Path) -> Non
 
 
 def open_editor(app: AppTest) -> AppTest:
+    app.session_state["share_open"] = True
     app.session_state["json_open"] = True
     return app.run()
 

@@ -174,9 +174,18 @@ def test_preset_text_is_shown_escaped_not_as_markup(
     assert r"\<script\>" in caption and r"\*\*bold\*\*" in caption and r"\$x\$" in caption
 
 
+def test_the_share_section_is_built_only_once_opened(page: Page) -> None:
+    app = page(preset="seed-leak")
+    assert not app.code and not app.get("download_button")
+    app.session_state["share_open"] = True
+    app.run()
+    assert app.code and len(app.get("download_button")) == 2
+
+
 def test_the_share_section_shows_the_complete_link_of_the_codec(page: Page) -> None:
     app = page(preset="seed-leak", price_per_mtok_usd="20")
-    link = app.code[0].value
+    app.session_state["share_open"] = True
+    link = app.run().code[0].value
     assert "preset=seed-leak" in link and "price_per_mtok_usd=20" in link
     assert "horizon_years=5" in link and "model_version=2" in link
     # The preset, the model version and every field.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTLED_JS, Server
 
@@ -69,3 +69,9 @@ def kpis(page: Page) -> dict[str, str]:
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+
+
+def open_share(page: Page) -> None:
+    """Open the (lazy) share section and wait until its contents are drawn."""
+    page.get_by_text("Share this scenario", exact=False).click()
+    expect(page.get_by_role("button", name="Download brief (PDF)")).to_be_visible()

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from bench.served import Server, slider
-from tests.e2e.conftest import kpis, settle
+from tests.e2e.conftest import kpis, open_share, settle
 from whatif import Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
@@ -135,6 +135,7 @@ def test_an_uploaded_preset_applies_to_the_session_only(
     )
     page.goto(app_server.url)
     settle(page)
+    open_share(page)
     # The box states the limit the page applies.
     expect(page.get_by_test_id("stFileUploaderDropzoneInstructions")).to_contain_text(
         "1MB per file"
@@ -173,6 +174,7 @@ def test_a_bad_upload_is_refused_with_a_clear_message(
     page.goto(app_server.url)
     settle(page)
     before = kpis(page)
+    open_share(page)
     upload(page, path)
     expect(page.get_by_text(message, exact=False).first).to_be_visible()
     settle(page)

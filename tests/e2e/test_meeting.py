@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from bench.served import ROOT, Server
-from tests.e2e.conftest import SHOTS, kpis, settle
+from tests.e2e.conftest import SHOTS, kpis, open_share, settle
 from whatif import evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
@@ -92,6 +92,7 @@ def test_the_brief_downloads_from_the_page_with_the_numbers_it_shows(
     page.goto(app_server.url + "?preset=seed-leak&price_per_mtok_usd=5")
     settle(page)
     shown = kpis(page)
+    open_share(page)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Download brief (PDF)").click()
     pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
