@@ -24,6 +24,8 @@ LOADS: Final = 8
 DRAGS: Final = 5
 DRAG_S: Final = 3.0
 DRAG_MOVES_PER_S: Final = 60  # a mouse reports about this often while it moves
+WORK_PRESSES: Final = 10
+WORK_COUNTERS: Final = ("ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration")
 RERUNS: Final = 500
 QUIET_MS: Final = 250
 VIEWPORT: Final = {"width": 1440, "height": 1000}
@@ -112,6 +114,29 @@ class Target:
         self.presses += 1
         return self.wait(page, before) - start
 
+    def work(self) -> dict[str, float]:
+        """One key press, as the browser's main thread spent it (ms): scripts, style and
+        layout, and all tasks, from Chromium's own counters (DevTools Performance domain)."""
+        session = self.page.context.new_cdp_session(self.page)
+        session.send("Performance.enable")
+
+        def counters() -> dict[str, float]:
+            metrics = session.send("Performance.getMetrics")["metrics"]
+            return {m["name"]: float(m["value"]) * 1000 for m in metrics}
+
+        before = counters()
+        self.press()
+        after = counters()
+        session.detach()
+        spent = {name: after[name] - before[name] for name in WORK_COUNTERS}
+        # Each press waits QUIET_MS after the page's last change; tasks then are the
+        # waiting itself (the wait's own polling), counted on both pages alike.
+        return {
+            "script": spent["ScriptDuration"],
+            "style and layout": spent["RecalcStyleDuration"] + spent["LayoutDuration"],
+            "all tasks": spent["TaskDuration"],
+        }
+
     def drag(self) -> float:
         """KPI changes per second while the mouse holds the thumb and sweeps the track for
         DRAG_S seconds (counted before the release), then waits for the page to settle."""
@@ -181,6 +206,7 @@ def run() -> list[Figure]:
             drag_ours, drag_bare = _alternate(ours.drag, bare.drag, 1, DRAGS)
             press_ours, press_bare = _alternate(ours.press, bare.press, WARM_UP, PRESSES)
             load_ours, load_bare = _alternate(ours.first_load, bare.first_load, 1, LOADS)
+            work = _work(ours, "ours") + _work(bare, "bare")
             memory = _reruns(ours)
             browser.close()
     finally:
@@ -211,7 +237,19 @@ def run() -> list[Figure]:
             [a / b for a, b in zip(load_ours, load_bare, strict=True)],
             1.3,
         ),
+        *work,
         *memory,
+    ]
+
+
+def _work(target: Target, name: str) -> list[Figure]:
+    """Where a key press's browser time goes: scripts, style and layout, all tasks."""
+    samples = [target.work() for _ in range(WORK_PRESSES)]
+    return [
+        figure(
+            f"Browser main thread per key press, {part}, {name}", "ms", [s[part] for s in samples]
+        )
+        for part in samples[0]
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -162,3 +163,20 @@ def test_a_grid_value_in_binary_floating_point_is_read_as_the_step(page: Page) -
     move(app, "ad_conversion_lift_pct", 0.1 * 3)  # 0.30000000000000004, as JavaScript sends it
     assert not app.warning
     assert app.query_params["ad_conversion_lift_pct"] == "0.3"
+
+
+def test_the_control_needs_no_network_its_code_names_no_address_and_loads_nothing() -> None:
+    folder = Path(__file__).resolve().parents[2] / "app"
+    for name in ("live_sliders.js", "live_sliders.css"):
+        code = (folder / name).read_text(encoding="utf-8")
+        for needle in (
+            "http:",
+            "https:",
+            "//cdn",
+            "import ",
+            "import(",
+            "fetch(",
+            "@import",
+            "url(",
+        ):
+            assert needle not in code, f"{name} reaches for the network: {needle!r}"

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTLED_JS, Server
+from whatif import Scenario, evaluate
+from whatif.summary import kpi_tiles
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 2600}
@@ -75,3 +78,27 @@ def open_share(page: Page) -> None:
     """Open the (lazy) share section and wait until its contents are drawn."""
     page.get_by_text("Share this scenario", exact=False).click()
     expect(page.get_by_role("button", name="Download brief (PDF)")).to_be_visible()
+
+
+def expected(scenario: Scenario) -> dict[str, str]:
+    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
+
+
+def changed(s: Scenario, **values: float) -> Scenario:
+    return Scenario.model_validate(s.model_dump() | values)
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def kpis_in_a_fresh_browser(browser: Browser, url: str) -> dict[str, str]:
+    """The KPIs a colleague sees who opens `url` with nothing of this session."""
+    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        other = fresh.new_page()
+        other.goto(url)
+        settle(other)
+        return kpis(other)
+    finally:
+        fresh.close()

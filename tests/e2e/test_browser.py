@@ -9,33 +9,20 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from bench.served import ROOT, Server, slider
-from tests.e2e.conftest import VIEWPORT, kpis, settle
+from tests.e2e.conftest import changed, expected, kpis, kpis_in_a_fresh_browser, query, settle
 from tests.unit.reference import VERSION_1
-from whatif import Scenario, evaluate, load_presets
+from whatif import Scenario, load_presets
 from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
-from whatif.summary import kpi_tiles
 
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
-
-
-def expected(scenario: Scenario) -> dict[str, str]:
-    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
-
-
-def changed(s: Scenario, **values: float) -> Scenario:
-    return Scenario.model_validate(s.model_dump() | values)
-
-
-def query(page: Page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query)
 
 
 def own_params(preset_id: str) -> dict[str, list[str]]:
@@ -45,18 +32,6 @@ def own_params(preset_id: str) -> dict[str, list[str]]:
         "preset_fp": [fingerprint(PRESETS[preset_id].scenario)],
         "model_version": ["2"],
     }
-
-
-def kpis_in_a_fresh_browser(browser: Browser, url: str) -> dict[str, str]:
-    """The KPIs a colleague sees who opens `url` with nothing of this session."""
-    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
-    try:
-        other = fresh.new_page()
-        other.goto(url)
-        settle(other)
-        return kpis(other)
-    finally:
-        fresh.close()
 
 
 def test_the_page_opens_on_the_evidence_preset_with_kpis_and_charts(

@@ -12,18 +12,13 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from bench.served import Server, slider
-from tests.e2e.conftest import kpis, open_share, settle
-from whatif import Scenario, evaluate, load_presets
+from tests.e2e.conftest import expected, kpis, open_share, settle
+from whatif import load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
-from whatif.summary import kpi_tiles
 
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 XSS = "window.__xss = 1"
-
-
-def expected(scenario: Scenario) -> dict[str, str]:
-    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
 
 
 def watch_for_scripts(page: Page) -> list[str]:
