@@ -9,6 +9,7 @@
 // last. Values are snapped to the slider's grid here and checked again by the page.
 
 const RETRY_MS = 3000; // send anyway when an echo has not come back by then
+const ROUND_TRIP = "whatif-live-round-trip"; // a performance measure per applied value
 const STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
 
@@ -155,12 +156,22 @@ class LiveSliders {
     this.waiting.delete(name);
     this.seq += 1;
     this.inflight = { seq: this.seq, name, at: performance.now() };
+    performance.mark(`whatif-live-sent-${this.seq}`);
     this.setStateValue("value", { seq: this.seq, name, value, final });
   }
 
   receive(data, setStateValue) {
     this.setStateValue = setStateValue;
-    if (this.inflight && data.applied === this.inflight.seq) this.inflight = null;
+    if (this.inflight && data.applied === this.inflight.seq) {
+      // How long the page took to apply a value: the round trip the flow control waits on.
+      const sent = `whatif-live-sent-${this.inflight.seq}`;
+      performance.measure(ROUND_TRIP, sent);
+      performance.clearMarks(sent);
+      if (performance.getEntriesByName(ROUND_TRIP).length > 1000) {
+        performance.clearMeasures(ROUND_TRIP); // a long session keeps a bounded record
+      }
+      this.inflight = null;
+    }
     for (const [name, value] of Object.entries(data.values)) {
       const busy = this.held === name || this.waiting.has(name) || this.inflight?.name === name;
       if (busy || !this.sliders.has(name)) continue;

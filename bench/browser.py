@@ -25,6 +25,7 @@ DRAGS: Final = 5
 DRAG_S: Final = 3.0
 DRAG_MOVES_PER_S: Final = 60  # a mouse reports about this often while it moves
 WORK_PRESSES: Final = 10
+ROUND_TRIP: Final = "whatif-live-round-trip"  # the measure app/live_sliders.js records
 WORK_COUNTERS: Final = ("ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration")
 RERUNS: Final = 500
 QUIET_MS: Final = 250
@@ -86,6 +87,7 @@ class Target:
         self.slider, self.metric, self.charts = slider, metric, charts
         self.page = self.open()
         self.presses = 0
+        self.round_trips: list[float] = []  # the live control's value-to-applied times
 
     def open(self) -> Page:
         context = self.browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
@@ -148,6 +150,7 @@ class Target:
         moves = int(DRAG_S * DRAG_MOVES_PER_S)
         page.mouse.move(left, y)
         page.evaluate(COUNT_CHANGES_JS, self.metric)
+        page.evaluate(f"performance.clearMeasures('{ROUND_TRIP}')")
         page.mouse.down()
         start = float(page.evaluate("performance.now()"))
         for n in range(1, moves + 1):
@@ -155,6 +158,9 @@ class Target:
             page.wait_for_timeout(1000 / DRAG_MOVES_PER_S)
         held = (float(page.evaluate("performance.now()")) - start) / 1000
         changes = int(page.evaluate("window.__watching = false, window.__changes"))
+        self.round_trips += page.evaluate(
+            f"performance.getEntriesByName('{ROUND_TRIP}').map(m => m.duration)"
+        )
         page.mouse.up()
         self.wait(page, before="")
         # Back to the start for the next sweep, by keyboard (Home), and settled again.
@@ -221,6 +227,7 @@ def run() -> list[Figure]:
             at_least=True,
         ),
         figure(f"KPI changes during a {DRAG_S:g} s mouse drag, bare", "/ s", drag_bare),
+        figure("Live slider value sent to applied, during drags, ours", "ms", ours.round_trips),
         figure("Slider key press to updated page, ours", "ms", press_ours),
         figure("Slider key press to updated page, bare", "ms", press_bare),
         figure(
