@@ -20,11 +20,9 @@ from app.share import complete_link, render_share
 from app.sidebar import sidebar
 from app.state import (
     WHOLE_PAGE,
-    apply_pending,
     current_presets,
     failover_anchor,
     read_link_once,
-    reconcile_with_link,
 )
 from whatif import PresetSet, Scenario, evaluate
 
@@ -42,7 +40,6 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
         st.rerun(scope="app")
     # gather
     scenario, held = headline_sliders(base)
-    reconcile_with_link(scenario)
     # compute
     result = evaluate(scenario)
     reference = evaluate(base) if scenario != base else None
@@ -65,7 +62,6 @@ def main() -> None:
     # gather: the presets, the link (once a session), the view, the sidebar's choices
     presets = current_presets()
     read_link_once(presets)
-    apply_pending()
     present = presenting()
     choice, base = sidebar(presets, present)
     # render what does not depend on the sliders, then everything that does

@@ -6,7 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from whatif import FieldSpec, Scenario
+from app.state import input_key
+from whatif import FieldSpec
 from whatif.formatting import escape_markdown
 
 
@@ -25,18 +26,27 @@ def _number_format(spec: FieldSpec) -> str:
     return f"%.{spec.decimals}f"
 
 
-def field_widget(spec: FieldSpec, base: Scenario) -> Any:
-    """One bound number input whose default is the preset's value, so the URL names only
-    changes. (The headline fields are the live sliders of app/live_sliders.py.)"""
+def _copy_to_field(name: str) -> None:
+    st.session_state[name] = st.session_state[input_key(name)]
+
+
+def field_widget(spec: FieldSpec) -> Any:
+    """The number input of an advanced field. It shows the field's value (session state
+    under the field's name) and copies a change back there; the page writes the URL."""
+    key = input_key(spec.name)
+    # The input mirrors its field: the field may have changed while the input was not
+    # drawn (a preset chosen, a link read), or Streamlit may have forgotten the input.
+    if st.session_state.get(key) != st.session_state[spec.name]:
+        st.session_state[key] = st.session_state[spec.name]
     kind = int if spec.is_int else float
     return st.number_input(
         label=field_label(spec),
         min_value=kind(spec.minimum),
         max_value=kind(spec.maximum),
-        value=kind(getattr(base, spec.name)),
         step=kind(spec.step),
-        key=spec.name,
+        key=key,
         help=field_help(spec),
-        bind="query-params",
         format=_number_format(spec),
+        on_change=_copy_to_field,
+        args=(spec.name,),
     )

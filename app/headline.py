@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from app.live_sliders import live_sliders, refusal
 from app.pricing import PRICE, price_calculator
-from app.state import sync_headline_params
+from app.state import sync_field_params
 from whatif import FIELDS, HEADLINE_FIELDS, Scenario
 from whatif.formatting import escape_markdown
 
@@ -41,5 +41,5 @@ def headline_sliders(base: Scenario) -> tuple[Scenario, bool]:
         values["revenue_busd"] = max(values["revenue_busd"], values["ad_revenue_busd"])
         scenario = Scenario.model_validate(values)
     if not held:
-        sync_headline_params(scenario, base)
+        sync_field_params(scenario, base)
     return scenario, held

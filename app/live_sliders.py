@@ -11,8 +11,8 @@ the sidebar's widgets do. Each run first takes the control's newest message
 (like a link's value) and applies it, then mounts the control with the values
 and the number of the message it handled, which lets the control send its next
 value. A refused message is named in a warning and the slider goes back.
-Because the control is not a widget bound to the address bar, the page writes
-the headline parameters itself (`app.state.sync_headline_params`).
+The page writes the address bar itself once the thumb is released
+(`app.state.sync_field_params`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ intro text, the five sliders, the KPI values half again as large, one overview
 chart at a time (chosen on the page), and a QR code of the complete link in the
 corner, so everyone in the room can open the same scenario on a phone.
 
-The sidebar is hidden with CSS rather than left out: its widgets are bound to
-the address bar, and a widget that is not drawn would drop its parameter.
+The sidebar is hidden with CSS rather than left out: Streamlit forgets a widget
+that is not drawn, and the preset selector's choice must survive the switch.
 """
 
 from __future__ import annotations

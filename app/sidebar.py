@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import streamlit as st
 
 from app.fields import field_widget
@@ -16,6 +18,8 @@ from app.state import (
 )
 from whatif import FIELDS, PresetSet, Scenario
 from whatif.scenario import GROUP_TITLES
+
+ADVANCED_OPEN: Final = "advanced_open"
 
 
 def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
@@ -49,12 +53,15 @@ def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
         base = base_scenario(presets, choice)
         if not present:
             presentation_toggle()
-        with st.expander("Advanced assumptions"):
-            for group, heading in GROUP_TITLES.items():
-                specs = [s for s in FIELDS if s.group == group and not s.headline]
-                if specs:
-                    st.markdown(f"**{heading}**")
-                    for spec in specs:
-                        field_widget(spec, base)
+        # Lazy: its 19 inputs are drawn only while it is open (see README, Performance).
+        advanced = st.expander("Advanced assumptions", key=ADVANCED_OPEN, on_change="rerun")
+        if advanced.open:
+            with advanced:
+                for group, heading in GROUP_TITLES.items():
+                    specs = [s for s in FIELDS if s.group == group and not s.headline]
+                    if specs:
+                        st.markdown(f"**{heading}**")
+                        for spec in specs:
+                            field_widget(spec)
     sync_address_bar(choice, base)
     return choice, base

@@ -1,11 +1,15 @@
 """The page's session: its keys, the presets, the link read once, and field updates.
 
-The URL is the scenario: every field widget is bound to its query parameter
-(`bind="query-params"`, named as in shared MODEL.md) with the selected preset's
-value as its default, so the address bar carries `preset=ID` plus what differs
-from it. The link codec of `whatif.links` is the authority on what a link
-means: on a session's first run the page decodes the raw link itself, warns
-about each ignored part, and makes the widgets agree with the decoded scenario.
+The URL is the scenario. Each field's value lives in session state under its
+name (as in shared MODEL.md), and the page writes the address bar itself
+(`sync_field_params`): `preset=ID` plus each field that differs from the
+preset, after every run in which no slider thumb is held. No widget is bound to
+the URL, so the link codec of `whatif.links` is the only reader of a link: on a
+session's first run the page decodes the raw link, warns about each ignored
+part, and sets the fields. The widgets show the fields: the live sliders get
+them as data, and each advanced input has a key of its own (`input_key`) that
+follows its field, because Streamlit forgets a widget that is not drawn and
+the advanced inputs are drawn only while their expander is open.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from whatif.scenario import MODEL_VERSION
 DEFAULT_PRESET: Final = "meta-2025"
 NO_PRESET: Final = ""  # the selector's "model defaults" choice
 CHOICE: Final = "preset_choice"
-PENDING: Final = "pending_values"
 WHOLE_PAGE: Final = "rerun_whole_page"
 PRESET_CHANGED: Final = "preset_changed_since_link"
 
@@ -81,7 +84,13 @@ def base_scenario(presets: PresetSet, preset_id: str) -> Scenario:
     return preset.scenario if preset else Scenario()
 
 
+def input_key(name: str) -> str:
+    """The session key of an advanced field's input (the field's own key holds its value)."""
+    return f"input_{name}"
+
+
 def set_fields(values: Scenario) -> None:
+    """Every field; the sliders and the inputs show them when next drawn."""
     for spec in FIELDS:
         st.session_state[spec.name] = getattr(values, spec.name)
 
@@ -132,16 +141,10 @@ def read_link_once(presets: PresetSet) -> None:
     st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
     st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
     st.session_state[PRESET_CHANGED] = decoded.preset_changed
-    set_fields(decoded.scenario)
-    st.session_state["link_scenario"] = decoded.scenario
     # A value the link implies without naming it (a version-1 link takes the neutral
-    # value of a field its preset now sets) goes into the address bar now, before the
-    # widgets bind to it, so that the address bar keeps giving the same numbers.
-    base = base_scenario(presets, st.session_state[CHOICE])
-    for spec in FIELDS:
-        value = getattr(decoded.scenario, spec.name)
-        if spec.name not in raw and value != getattr(base, spec.name):
-            st.query_params[spec.name] = format_number(value, spec)
+    # value of a field its preset now sets) differs from the preset, so the address bar
+    # gets it at the end of this run and keeps giving the same numbers.
+    set_fields(decoded.scenario)
 
 
 def sync_address_bar(choice: str, base: Scenario) -> None:
@@ -158,12 +161,10 @@ def sync_address_bar(choice: str, base: Scenario) -> None:
             del st.query_params[key]
 
 
-def sync_headline_params(scenario: Scenario, base: Scenario) -> None:
-    """The headline fields in the address bar, as a bound widget would write them: a
-    field's parameter is there only when its value differs from the preset's."""
+def sync_field_params(scenario: Scenario, base: Scenario) -> None:
+    """The fields in the address bar: a field's parameter is there only when its value
+    differs from the preset's, written as the link codec reads it."""
     for spec in FIELDS:
-        if not spec.headline:
-            continue
         value = getattr(scenario, spec.name)
         wanted = None if value == getattr(base, spec.name) else format_number(value, spec)
         if st.query_params.get(spec.name) == wanted:
@@ -172,21 +173,6 @@ def sync_headline_params(scenario: Scenario, base: Scenario) -> None:
             del st.query_params[spec.name]
         else:
             st.query_params[spec.name] = wanted
-
-
-def apply_pending() -> None:
-    """Values queued by the previous run (the link's, when Streamlit read it otherwise)."""
-    pending = st.session_state.pop(PENDING, None)
-    if pending is not None:
-        set_fields(pending)
-
-
-def reconcile_with_link(scenario: Scenario) -> None:
-    """If Streamlit read a link value the codec ignored, re-run with the codec's values."""
-    wanted = st.session_state.pop("link_scenario", None)
-    if wanted is not None and wanted != scenario:
-        st.session_state[PENDING] = wanted
-        st.rerun()
 
 
 @st.fragment(run_every=timedelta(minutes=10))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -27,6 +28,16 @@ def shown_kpis(app: AppTest) -> dict[str, str]:
 
 def expected_kpis(scenario: Scenario) -> dict[str, str]:
     return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
+
+
+def open_advanced(app: AppTest) -> AppTest:
+    """Open the sidebar's (lazy) Advanced assumptions."""
+    app.session_state["advanced_open"] = True
+    return app.run()
+
+
+def advanced_input(app: AppTest, field: str) -> Any:
+    return app.number_input(key=f"input_{field}")
 
 
 def npv_usd(app: AppTest) -> float:
@@ -228,8 +239,8 @@ def test_preset_sources_are_shown_as_text(page: Page) -> None:
 
 
 def test_revenue_typed_below_ad_revenue_is_explained_not_a_traceback(page: Page) -> None:
-    app = page(preset="meta-2025")
-    app.number_input(key="revenue_busd").set_value(100.0).run()
+    app = open_advanced(page(preset="meta-2025"))
+    advanced_input(app, "revenue_busd").set_value(100.0).run()
     assert not app.exception
     assert "must be at least ad_revenue_busd" in app.error[0].value.replace("\\", "")
     fixed = PRESETS["meta-2025"].scenario.model_copy(update={"revenue_busd": 196.18})
@@ -258,16 +269,40 @@ def test_the_eps_tile_shows_the_change_per_share_and_its_delta_against_the_prese
 
 def test_the_new_fields_sit_in_their_sidebar_groups_with_units(page: Page) -> None:
     app = page(preset="meta-2025")
-    labels = {n.key: n.label for n in app.number_input}
+    assert not app.number_input, "the advanced inputs are drawn only once opened"
+    open_advanced(app)
+    labels = {str(n.key).removeprefix("input_"): n.label for n in app.number_input}
     assert labels["benefit_ramp_months"] == "Benefit ramp-up (months)"
     assert labels["ai_opex_busd_per_year"] == "Other AI operating cost ($B / year)"
     assert labels["capex_growth_pct_per_year"] == "AI capex growth (% / year)"
     assert labels["tax_rate_pct"] == "Effective tax rate (%)"
     assert labels["diluted_shares_b"] == "Diluted shares (billion shares)"
-    app.number_input(key="benefit_ramp_months").set_value(0).run()
+    advanced_input(app, "benefit_ramp_months").set_value(0).run()
     assert shown_kpis(app) == expected_kpis(
         PRESETS["meta-2025"].scenario.model_copy(update={"benefit_ramp_months": 0})
     )
+    assert app.query_params["benefit_ramp_months"] == "0"
+
+
+def test_an_advanced_value_outlives_its_closed_expander_and_follows_a_preset_choice(
+    page: Page,
+) -> None:
+    app = open_advanced(page(preset="meta-2025"))
+    advanced_input(app, "discount_rate_pct").set_value(12.0).run()
+    app.session_state["advanced_open"] = False
+    app.run()
+    assert not app.number_input
+    assert app.session_state["discount_rate_pct"] == 12.0
+    assert app.query_params["discount_rate_pct"] == "12"
+    assert shown_kpis(app) == expected_kpis(
+        PRESETS["meta-2025"].scenario.model_copy(update={"discount_rate_pct": 12.0})
+    )
+    open_advanced(app)
+    assert advanced_input(app, "discount_rate_pct").value == 12.0
+    app.selectbox(key="preset_choice").set_value("seed-leak").run()
+    want = PRESETS["seed-leak"].scenario.discount_rate_pct
+    assert advanced_input(app, "discount_rate_pct").value == want
+    assert "discount_rate_pct" not in app.query_params
 
 
 def test_a_version_1_share_link_opens_with_its_version_1_numbers(page: Page) -> None:
