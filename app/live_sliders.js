@@ -56,6 +56,7 @@ class LiveSliders {
   constructor(root, data) {
     this.seq = Number.isInteger(data.applied) ? data.applied : 0;
     this.inflight = null; // {seq, name, at}
+    this.retry = null; // the timer that sends anyway when an echo is overdue
     this.waiting = new Map(); // name -> {value, final}, not sent yet
     this.last = new Map(); // name -> {value, final}, the newest queued or sent
     this.held = null; // the name of the slider whose thumb is held
@@ -151,7 +152,16 @@ class LiveSliders {
 
   pump() {
     if (this.waiting.size === 0 || !this.setStateValue) return;
-    if (this.inflight && performance.now() - this.inflight.at < RETRY_MS) return;
+    const waited = this.inflight ? performance.now() - this.inflight.at : RETRY_MS;
+    if (waited < RETRY_MS) {
+      // Come back when the echo is overdue, in case it never arrives (a lost rerun).
+      this.retry ??= setTimeout(() => {
+        this.retry = null;
+        this.pump();
+      }, RETRY_MS - waited);
+      return;
+    }
+    if (this.inflight) performance.clearMarks(`whatif-live-sent-${this.inflight.seq}`);
     const [name, { value, final }] = this.waiting.entries().next().value;
     this.waiting.delete(name);
     this.seq += 1;
