@@ -13,11 +13,6 @@ const ROUND_TRIP = "whatif-live-round-trip"; // a performance measure per applie
 const STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
 
-function onGrid(field, value) {
-  const steps = (value - field.min) / field.step;
-  return Math.abs(steps - Math.round(steps)) < 1e-6;
-}
-
 function gridValue(field, steps) {
   const value = field.min + steps * field.step;
   return Math.min(field.max, Math.max(field.min, Number(value.toFixed(field.decimals))));

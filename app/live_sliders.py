@@ -65,7 +65,7 @@ def _message() -> Any:
 
 def take_move(preset: Scenario) -> Move | None:
     """Apply the control's newest message to the headline fields, once; a refused one
-    leaves the fields as they are and says why (shown by `live_sliders`)."""
+    leaves the fields as they are and keeps why for `refusal`."""
     message = _message()
     if message is None:
         return None

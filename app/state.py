@@ -147,18 +147,22 @@ def read_link_once(presets: PresetSet) -> None:
     set_fields(decoded.scenario)
 
 
+def _put_param(key: str, value: str | None) -> None:
+    """One address-bar parameter set to `value`, or removed for None; untouched if so."""
+    if st.query_params.get(key) == value:
+        return
+    if value is None:
+        del st.query_params[key]
+    else:
+        st.query_params[key] = value
+
+
 def sync_address_bar(choice: str, base: Scenario) -> None:
     """The address bar's own parameters beside the fields: the preset, a fingerprint of
     its values (so a link opened after the preset is edited says so), the model version."""
-    wanted = {VERSION_PARAM: str(MODEL_VERSION)}
-    if choice:
-        wanted |= {PRESET_PARAM: choice, FINGERPRINT_PARAM: fingerprint(base)}
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    for key in (PRESET_PARAM, FINGERPRINT_PARAM):
-        if key not in wanted and key in st.query_params:
-            del st.query_params[key]
+    _put_param(VERSION_PARAM, str(MODEL_VERSION))
+    _put_param(PRESET_PARAM, choice or None)
+    _put_param(FINGERPRINT_PARAM, fingerprint(base) if choice else None)
 
 
 def sync_field_params(scenario: Scenario, base: Scenario) -> None:
@@ -166,13 +170,8 @@ def sync_field_params(scenario: Scenario, base: Scenario) -> None:
     differs from the preset's, written as the link codec reads it."""
     for spec in FIELDS:
         value = getattr(scenario, spec.name)
-        wanted = None if value == getattr(base, spec.name) else format_number(value, spec)
-        if st.query_params.get(spec.name) == wanted:
-            continue
-        if wanted is None:
-            del st.query_params[spec.name]
-        else:
-            st.query_params[spec.name] = wanted
+        same = value == getattr(base, spec.name)
+        _put_param(spec.name, None if same else format_number(value, spec))
 
 
 @st.fragment(run_every=timedelta(minutes=10))

@@ -105,10 +105,14 @@ class Target:
         )
         return float(page.evaluate("window.__last"))
 
+    def shown(self) -> str:
+        """The watched KPI's text now."""
+        return self.page.locator('[data-testid="stMetricValue"]').nth(self.metric).inner_text()
+
     def press(self) -> float:
         """One slider step (alternately right and left); ms until the page is updated."""
         page = self.page
-        before = page.locator('[data-testid="stMetricValue"]').nth(self.metric).inner_text()
+        before = self.shown()
         handle = self.slider(page)
         handle.focus()
         start = float(page.evaluate("performance.now()"))
@@ -164,7 +168,7 @@ class Target:
         page.mouse.up()
         self.wait(page, before="")
         # Back to the start for the next sweep, by keyboard (Home), and settled again.
-        before = page.locator('[data-testid="stMetricValue"]').nth(self.metric).inner_text()
+        before = self.shown()
         handle = self.slider(page)
         handle.focus()
         handle.press("Home")
