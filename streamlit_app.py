@@ -45,7 +45,8 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
     reference = evaluate(base) if scenario != base else None
     # render
     if present:
-        render_kpis(result, reference)
+        # The investor's row and the programme's: the big screen has room for two.
+        render_kpis(result, reference, rows=2)
         render_presentation(result, complete_link(scenario, choice))
         return
     # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for

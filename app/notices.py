@@ -7,7 +7,7 @@ from typing import Final
 
 import streamlit as st
 
-from app.state import PRESET_CHANGED, set_fields_everywhere
+from app.state import DEFAULT_PRESET_NOTE, PRESET_CHANGED, set_fields_everywhere
 from whatif import PresetSet, Scenario
 from whatif.formatting import escape_markdown
 from whatif.summary import changes
@@ -24,6 +24,12 @@ def render_notices(presets: PresetSet, choice: str) -> None:
             "so the page shows its current values. To freeze numbers, share the complete link "
             "under *Share this scenario*.",
             icon=":material/history:",
+        )
+    if preset and st.session_state.get(DEFAULT_PRESET_NOTE):
+        st.info(
+            f"This link names no preset, so it starts from “{escape_markdown(preset.name)}” "
+            "and applies the link's values over it.",
+            icon=":material/info:",
         )
     warnings = st.session_state.get("link_warnings") or []
     if warnings:

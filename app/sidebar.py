@@ -10,9 +10,9 @@ from app.fields import field_widget
 from app.presentation import presentation_toggle
 from app.state import (
     CHOICE,
-    DEFAULT_PRESET,
     NO_PRESET,
     base_scenario,
+    default_choice,
     on_preset_chosen,
     sync_address_bar,
 )
@@ -30,14 +30,15 @@ def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
     the sidebar is hidden but drawn (its widgets keep their link parameters) and
     the switch moves to the header.
     """
-    ids = list(presets.presets)
-    options = [NO_PRESET, *ids] if DEFAULT_PRESET not in ids else [*ids, NO_PRESET]
+    # Every scenario is a preset plus changes, so that its link reopens it exactly; only
+    # a folder with no usable preset leaves the model's defaults.
+    options = list(presets.presets) or [NO_PRESET]
     if st.session_state.get(CHOICE) not in options:
-        st.session_state[CHOICE] = NO_PRESET
+        st.session_state[CHOICE] = default_choice(presets)
 
     def name_of(preset_id: str) -> str:
         preset = presets.presets.get(preset_id)
-        return preset.name if preset else "Model defaults (no preset)"
+        return preset.name if preset else "Model defaults (no preset file loads)"
 
     with st.sidebar:
         st.header("Scenario")

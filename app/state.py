@@ -25,15 +25,15 @@ from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, prese
 from whatif.documents import DocumentError
 from whatif.formatting import escape_markdown
 from whatif.links import FINGERPRINT_PARAM, PRESET_PARAM, VERSION_PARAM, format_number
-from whatif.presets import Preset, PresetError, fingerprint
+from whatif.presets import DEFAULT_PRESET_ID, Preset, PresetError, fingerprint
 from whatif.pricebook import PriceBook, load_pricebook, pricebook_path
 from whatif.scenario import MODEL_VERSION
 
-DEFAULT_PRESET: Final = "meta-2025"
-NO_PRESET: Final = ""  # the selector's "model defaults" choice
+NO_PRESET: Final = ""  # the selector's choice when the folder has no usable preset
 CHOICE: Final = "preset_choice"
 WHOLE_PAGE: Final = "rerun_whole_page"
 PRESET_CHANGED: Final = "preset_changed_since_link"
+DEFAULT_PRESET_NOTE: Final = "link_named_no_preset"
 
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -79,6 +79,13 @@ def current_pricebook() -> PriceBook | DocumentError:
     return _pricebook_cached(str(path), _stamp([path]))
 
 
+def default_choice(presets: PresetSet) -> str:
+    """The default preset when it loads, else the first preset that does."""
+    if DEFAULT_PRESET_ID in presets.presets:
+        return DEFAULT_PRESET_ID
+    return next(iter(presets.presets), NO_PRESET)
+
+
 def base_scenario(presets: PresetSet, preset_id: str) -> Scenario:
     preset = presets.presets.get(preset_id)
     return preset.scenario if preset else Scenario()
@@ -107,7 +114,11 @@ def apply_to_session(outcome: Preset | PresetError, message_key: str, what: str)
     if isinstance(outcome, PresetError):
         st.session_state[message_key] = ("error", f"Not applied: {outcome}")
         return
-    st.session_state[CHOICE] = NO_PRESET
+    # Measured against the preset the file extends, else the default preset: the file's
+    # changes, the tiles' deltas and the brief then speak of a preset people know.
+    presets = current_presets()
+    parent = outcome.extends if outcome.extends in presets.presets else None
+    st.session_state[CHOICE] = parent or default_choice(presets)
     set_fields_everywhere(outcome.scenario)
     st.session_state[message_key] = (
         "success",
@@ -133,14 +144,14 @@ def read_link_once(presets: PresetSet) -> None:
     if "link_warnings" in st.session_state:
         return
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
-    bare = not any(key in raw for key in (PRESET_PARAM, *(f.name for f in FIELDS)))
-    if bare and DEFAULT_PRESET in presets.presets:
-        # A bare address opens the evidence-based preset, not the model's neutral defaults.
-        raw[PRESET_PARAM] = [DEFAULT_PRESET]
     decoded = decode_link(raw, presets.presets)
     st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
     st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
     st.session_state[PRESET_CHANGED] = decoded.preset_changed
+    # A link that sets fields but names no preset is read over the default preset: say so.
+    # A bare address opens the default preset without a note; the selector shows it.
+    names_fields = any(f.name in raw for f in FIELDS)
+    st.session_state[DEFAULT_PRESET_NOTE] = decoded.default_preset and names_fields
     # A value the link implies without naming it (a version-1 link takes the neutral
     # value of a field its preset now sets) differs from the preset, so the address bar
     # gets it at the end of this run and keeps giving the same numbers.

@@ -305,6 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             presets = load_presets()
             decoded = scenario_from_args(args, presets)
+            if decoded.default_preset:
+                print(
+                    f"note: no preset named; starting from the default preset "
+                    f"{decoded.preset_id!r} (pass --preset ID to choose another)",
+                    file=sys.stderr,
+                )
             if decoded.preset_changed:
                 print(
                     f"note: the preset {decoded.preset_id!r} was edited after this link was "

@@ -15,13 +15,22 @@ the link's revenue parameters are ignored. Streamlit's own `embed` and
 presentation layout of the page, which changes no number).
 
 Links outlive model versions. Every link written now carries
-`model_version=2`. A link without it that names every version-1 field and no
-version-2 field is a complete link written before version 2: it is read as
-version 1, so the fields that version 2 added with a neutral default
-(`V1_NEUTRAL_FIELDS`) take that neutral value, not its preset's, and the link
-gives exactly the numbers it gave then. Any other link without a version is
-read as the current version (a partial link is the preset plus changes, and
-follows the preset). `model_version=1` may also be given explicitly.
+`model_version=3`. A link written for an earlier version v (`model_version=2`,
+or a version-1 link, see below) takes the neutral default of every field added
+after v whose default gives version v's numbers (`neutral_since(v)`: for
+version 2 the five version-3 fields from `capex_attributed_pct` to
+`in_service_lag_months`; for version 1 also the ramp, AI opex and capex
+growth), not its preset's value, so it gives exactly the numbers it gave then.
+Fields a later version added that change no earlier result (tax rate, share
+count, building life, P/E) come from the preset like any field the link does
+not name. A link without a version that names every version-1 field and no
+later field is a complete link written before version 2: it is read as version
+1. Any other link without a version is read as the current version (a partial
+link is the preset plus changes, and follows the preset).
+
+A link that names no preset (or an unknown one) starts from the page's default
+preset (`DEFAULT_PRESET_ID`), and `LinkDecode.default_preset` says so, so that
+the page and the CLI can tell the reader.
 
 Links never silently change meaning. The page's address bar (the preset plus
 what differs from it) also carries `preset_fp`, a short fingerprint of the
@@ -43,7 +52,7 @@ from urllib.parse import parse_qsl, urlencode
 from pydantic import ValidationError
 
 from whatif.formatting import shown
-from whatif.presets import FINGERPRINT_CHARS, PRESET_ID, Preset, fingerprint
+from whatif.presets import DEFAULT_PRESET_ID, FINGERPRINT_CHARS, PRESET_ID, Preset, fingerprint
 from whatif.scenario import (
     FIELDS,
     FIELDS_BY_NAME,
@@ -51,6 +60,7 @@ from whatif.scenario import (
     VERSION_1_FIELDS,
     FieldSpec,
     Scenario,
+    neutral_since,
 )
 
 PRESET_PARAM: Final = "preset"
@@ -59,14 +69,6 @@ FINGERPRINT_PARAM: Final = "preset_fp"
 VIEW_PARAM: Final = "view"  # the page's layout, not the scenario: `view=present`
 VIEWS: Final = frozenset({"present"})
 _FINGERPRINT: Final = re.compile(rf"[0-9a-f]{{{FINGERPRINT_CHARS}}}")
-# Version-2 fields whose default is neutral (the version-1 result): a version-1 link
-# takes these defaults. Tax rate and share count change no version-1 result, so a
-# version-1 link takes them from its preset like any field it does not name.
-V1_NEUTRAL_FIELDS: Final = (
-    "benefit_ramp_months",
-    "ai_opex_busd_per_year",
-    "capex_growth_pct_per_year",
-)
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
 _OWN_PARAMS: Final = frozenset({PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -101,6 +103,7 @@ class LinkDecode:
     warnings: tuple[LinkWarning, ...]
     model_version: int = MODEL_VERSION
     preset_changed: bool = False
+    default_preset: bool = False  # the link named no usable preset: the default applied
 
 
 def parse_params(params: Params) -> list[tuple[str, str]]:
@@ -248,17 +251,20 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
             warnings.append(found)
         else:
             preset = found
+    default = preset is None and DEFAULT_PRESET_ID in presets
+    if default:
+        preset = presets[DEFAULT_PRESET_ID]
     version = _version(grouped, warnings)
     if VIEW_PARAM in grouped and grouped[VIEW_PARAM][-1] not in VIEWS:
         warnings.append(
             LinkWarning(VIEW_PARAM, grouped[VIEW_PARAM][-1], "unknown view; the page is shown")
         )
-    changed = _preset_changed(grouped, preset, warnings)
+    # A fingerprint speaks of the preset the link named, never of the default.
+    changed = _preset_changed(grouped, None if default else preset, warnings)
     overrides = _overrides(grouped, warnings)
     base = dict(preset.values) if preset else {}
-    if version == 1:
-        for name in V1_NEUTRAL_FIELDS:
-            base.pop(name, None)
+    for name in neutral_since(version):
+        base.pop(name, None)
     try:
         scenario = Scenario.model_validate({**base, **overrides})
     except ValidationError as exc:
@@ -275,6 +281,7 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
         warnings=tuple(warnings),
         model_version=version,
         preset_changed=changed,
+        default_preset=default,
     )
 
 

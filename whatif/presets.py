@@ -40,6 +40,8 @@ FINGERPRINT_CHARS: Final = 8
 PRESET_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PRESET_ID: Final = re.compile(PRESET_ID_PATTERN)
 DEFAULT_PRESETS_DIR: Final = Path(__file__).resolve().parent.parent / "assets" / "presets"
+# The page opens on this preset, and a link or CLI run that names none starts from it.
+DEFAULT_PRESET_ID: Final = "meta-2025"
 SCHEMA_REF: Final = "../preset.schema.json"
 
 # A preset file's problem is a DocumentError; the name says where it came from.

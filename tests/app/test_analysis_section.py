@@ -90,7 +90,7 @@ def test_a_pasted_bad_link_in_comparison_gets_a_clear_message(page: Page) -> Non
     assert list(app.dataframe[0].value["Scenario"]) == [
         "Current scenario",
         "Link 1 (Bear: the capex trap)",
-        "Link 2",
+        "Link 2 (Meta FY2025, evidence-based)",  # names no preset: the default one
     ]
 
 

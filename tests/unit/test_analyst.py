@@ -122,7 +122,7 @@ def test_presets_diff_names_the_fields_that_differ_and_the_kpi_deltas(
     document = json.loads(out)
     assert code == 0
     changed = {row["field"]: (row["a"], row["b"]) for row in document["fields"]}
-    assert changed["ai_capex_busd_per_year"] == (72, 135)
+    assert changed["ai_capex_busd_per_year"] == (135, 145)
     assert "horizon_years" not in changed
     npv = next(row for row in document["kpis"] if row["kpi"] == "npv_usd")
     assert npv["delta"] == pytest.approx(npv["b"] - npv["a"])

@@ -65,19 +65,26 @@ def test_a_chart_spec_is_the_same_for_every_scenario_only_rows_differ() -> None:
     assert a.spec == b.spec and a.datasets != b.datasets
 
 
-def test_the_bridge_walks_from_baseline_to_income_with_ai_with_ai_opex_as_its_own_step() -> None:
+def test_the_bridge_shows_ad_growth_apart_from_conversions_on_its_way_to_income_with_ai() -> None:
     result = evaluate(PRESETS["meta-2025"].scenario)
     rows = charts.income_bridge(result).datasets["bridge"]
     assert [r["step"] for r in rows] == [
         "Baseline",
         "+ Productivity",
-        "+ Ad profit",
+        "+ Ad growth",
+        "+ Conversions",
         "− Tokens",
         "− AI opex",
         "− Depreciation",
         "= With AI",
     ]
-    opex = rows[4]
+    year = result.years[0]
+    growth, conversions = rows[2], rows[3]
+    assert (growth["end_b"] - growth["start_b"]) * 1e9 == pytest.approx(year.ad_growth_profit_usd)
+    assert (conversions["end_b"] - conversions["start_b"]) * 1e9 == pytest.approx(
+        year.ad_conversion_profit_usd
+    )
+    opex = rows[5]
     assert (opex["start_b"] - opex["end_b"]) * 1e9 == pytest.approx(result.years[0].ai_opex_usd)
     assert rows[-1]["end_b"] == pytest.approx(rows[-2]["end_b"])
     assert rows[-1]["end_b"] * 1e9 == pytest.approx(result.years[0].operating_income_with_ai_usd)

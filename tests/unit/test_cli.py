@@ -50,6 +50,28 @@ def test_python_dash_m_whatif_prints_the_seed_leaks_10_8b_year_one_spend() -> No
     assert document["scenario"]["price_per_mtok_usd"] == 15
 
 
+def test_model_md_s_version_3_worked_checks_hold_through_the_cli_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    campus = run_json(
+        capsys,
+        "--preset",
+        "seed-leak",
+        *("--set", "ai_capex_busd_per_year=12"),
+        *("--set", "buildings_share_pct=50"),
+        *("--set", "buildings_life_years=25"),
+        *("--set", "server_life_years=5"),
+        *("--set", "in_service_lag_months=6"),
+    )
+    years = campus["years"]
+    assert isinstance(years, list)
+    assert years[0]["depreciation_usd"] == pytest.approx(210e6)
+    assert years[1]["depreciation_usd"] == pytest.approx(1.5e9)
+    grown = run_json(capsys, "--preset", "seed-leak", "--set", "ai_ad_growth_pct_per_year=10")
+    lift = grown["years"][0]["ad_revenue_lift_usd"]  # type: ignore[index]
+    assert round(lift / 1e9, 3) == 12.937
+
+
 def test_a_12_month_ramp_on_the_seed_preset_prints_32_229b_of_year_one_productivity() -> None:
     done = subprocess.run(
         [

@@ -10,10 +10,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from whatif import FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
-from whatif.links import V1_NEUTRAL_FIELDS
+from whatif import FIELDS, FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
+from whatif.scenario import neutral_since
 from whatif.schema import schema_text
+
+# Fields a version-1 link takes at their neutral default, not from its preset.
+V1_NEUTRAL = neutral_since(1)
 
 SCHEMA_PATH = DEFAULT_PRESETS_DIR.parent / "preset.schema.json"
 SHIPPED = sorted(p.name for p in DEFAULT_PRESETS_DIR.glob("*.json"))
@@ -56,21 +59,29 @@ def test_the_seed_leak_preset_spends_exactly_10_8b_in_year_one() -> None:
     assert evaluate(seed.scenario).kpis.token_spend_year1_usd == 10_800_000_000
 
 
-def test_the_meta_2025_preset_is_the_models_defaults_with_a_ramp_rising_capex_and_a_lab() -> None:
-    # The model's defaults are Meta's books with version 2's neutral values; the
-    # evidence-based preset adds a realistic ramp, capex growth and the lab's opex.
+def test_the_meta_2025_preset_moves_every_neutral_field_off_neutral_and_little_else() -> None:
+    # The model's defaults are Meta's FY2025 books with neutral later fields; the central
+    # case sets each of those, plus year 1's capex, the headcount, the output gain and P/E.
     meta = load_presets(DEFAULT_PRESETS_DIR).presets["meta-2025"]
-    assert set(meta.values) == set(V1_NEUTRAL_FIELDS)
-    assert all(meta.values[name] > 0 for name in V1_NEUTRAL_FIELDS)
-    neutral = {name: FIELDS_BY_NAME[name].default for name in V1_NEUTRAL_FIELDS}
-    assert meta.scenario.model_copy(update=neutral) == Scenario()
+    assert set(meta.values) == set(V1_NEUTRAL) | {
+        "ai_capex_busd_per_year",
+        "ai_users",
+        "productivity_gain_pct",
+        "buildings_life_years",
+        "pe_multiple",
+    }
+    for name in V1_NEUTRAL:
+        assert meta.values[name] != FIELDS_BY_NAME[name].default, name
+    assert meta.values["ai_users"] == 78_865  # employees at 31 December 2025, not the leak's users
+    assert meta.values["ai_capex_busd_per_year"] == 135  # the 2026 guidance midpoint
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_shipped_preset_states_its_ramp_capex_growth_and_ai_opex(name: str) -> None:
-    # Left out, they would silently take the neutral defaults: each preset decides them.
+def test_every_shipped_preset_states_every_field_added_since_version_1(name: str) -> None:
+    # Left out, they would silently take the defaults: each preset decides them.
     preset = load_presets(DEFAULT_PRESETS_DIR).presets[name.removesuffix(".json")]
-    assert set(V1_NEUTRAL_FIELDS) <= set(preset.values)
+    later = {spec.name for spec in FIELDS if spec.since > 1} - {"tax_rate_pct", "diluted_shares_b"}
+    assert later <= set(preset.values)
 
 
 def test_the_bear_case_loses_more_than_the_bull_case() -> None:
