@@ -31,7 +31,7 @@ from whatif.analysis import (
     sensitivity,
     simulate,
 )
-from whatif.formatting import EPS_UNIT, format_kpi
+from whatif.formatting import format_kpi
 from whatif.links import (
     PRESET_PARAM,
     VERSION_PARAM,
@@ -55,7 +55,7 @@ from whatif.reports import (
     simulate_text,
 )
 from whatif.scenario import FIELDS
-from whatif.summary import kpi_tiles, year_table
+from whatif.summary import KPI_LABELS, kpi_tiles, year_table
 
 EXIT_USAGE: Final = 2
 ANALYST_COMMANDS: Final = frozenset({"presets", "price"})
@@ -194,14 +194,17 @@ def render_table(result: Result) -> str:
     rows = [(tile.label, tile.value) for tile in kpi_tiles(result)]
     rows += [
         (
-            "Token cost, share of loaded cost",
+            KPI_LABELS["token_cost_share_of_loaded_cost_pct"],
             format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct"),
         ),
-        ("Operating impact, year 1", format_kpi(k.operating_impact_year1_usd, "usd")),
-        ("AI opex, year 1", format_kpi(k.ai_opex_year1_usd, "usd")),
-        ("Margin impact, final year", format_kpi(k.margin_impact_final_year_pp, "pp")),
-        (f"EPS impact, final year ({EPS_UNIT})", format_kpi(k.eps_impact_final_year_usd, "eps")),
-        ("Book value at the end", format_kpi(k.book_value_end_usd, "usd")),
+        (KPI_LABELS["operating_impact_year1_usd"], format_kpi(k.operating_impact_year1_usd, "usd")),
+        (KPI_LABELS["ai_opex_year1_usd"], format_kpi(k.ai_opex_year1_usd, "usd")),
+        (
+            KPI_LABELS["margin_impact_final_year_pp"],
+            format_kpi(k.margin_impact_final_year_pp, "pp"),
+        ),
+        (KPI_LABELS["eps_impact_final_year_usd"], format_kpi(k.eps_impact_final_year_usd, "eps")),
+        (KPI_LABELS["book_value_end_usd"], format_kpi(k.book_value_end_usd, "usd")),
     ]
     width = max(len(label) for label, _ in rows)
     lines = [f"{label:<{width}}  {value}" for label, value in rows]
@@ -312,8 +315,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
             document, text = run(args, decoded, presets)
-    except (InputError, analyst.UsageError) as exc:
+    except InputError as exc:
         print(f"error: invalid input, nothing computed:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except analyst.UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(document, indent=2, allow_nan=False) if args.json else text)
     return exit_code

@@ -7,7 +7,7 @@ wording and the units are decided once, here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money
 from whatif.links import format_number
@@ -15,6 +15,28 @@ from whatif.model import Result
 from whatif.scenario import FIELDS, Scenario
 
 DeltaColour = Literal["normal", "inverse", "off"]
+
+# Each KPI of MODEL.md by the name people read, with the unit where its value shows none
+# (EPS values read "+$1.24"). The tiles, the CLI's table and `presets diff` all use these;
+# the ROI and NPV tiles add the horizon and the discount rate.
+KPI_LABELS: Final = {
+    "token_spend_year1_usd": "Token spend, year 1",
+    "token_cost_per_user_hour_usd": "Token cost per user-hour",
+    "token_cost_share_of_loaded_cost_pct": "Token cost, share of loaded cost",
+    "productivity_value_year1_usd": "Productivity value, year 1",
+    "ad_profit_year1_usd": "Ad profit, year 1",
+    "depreciation_year1_usd": "Depreciation, year 1",
+    "operating_impact_year1_usd": "Operating impact, year 1",
+    "margin_impact_year1_pp": "Margin impact, year 1",
+    "margin_impact_final_year_pp": "Margin impact, final year",
+    "roi_pct": "ROI",
+    "npv_usd": "NPV",
+    "payback_month": "Payback",
+    "book_value_end_usd": "Book value at the end",
+    "ai_opex_year1_usd": "AI opex, year 1",
+    "eps_impact_year1_usd": f"EPS impact, year 1 ({EPS_UNIT})",
+    "eps_impact_final_year_usd": f"EPS impact, final year ({EPS_UNIT})",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
     share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
     return [
         Tile(
-            f"ROI over {s.horizon_years} years",
+            f"{KPI_LABELS['roi_pct']} over {s.horizon_years} years",
             format_kpi(k.roi_pct, "pct"),
             delta("roi_pct", "pp"),
             "normal",
@@ -72,14 +94,14 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             "and the book value left at the end; costs: token spend, other AI opex and capex.",
         ),
         Tile(
-            f"NPV at {format_number(s.discount_rate_pct)}%",
+            f"{KPI_LABELS['npv_usd']} at {format_number(s.discount_rate_pct)}%",
             format_kpi(k.npv_usd, "usd"),
             delta("npv_usd", "usd"),
             "normal",
             "Monthly net cash discounted at the discount rate, plus the discounted book value.",
         ),
         Tile(
-            "Payback",
+            KPI_LABELS["payback_month"],
             payback_text(k.payback_month, s.horizon_years, short=True),
             None,
             "off",
@@ -87,7 +109,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"(“> {s.horizon_years} years”: not within the horizon).",
         ),
         Tile(
-            f"EPS impact, year 1 ({EPS_UNIT})",
+            KPI_LABELS["eps_impact_year1_usd"],
             format_kpi(k.eps_impact_year1_usd, "eps"),
             delta("eps_impact_year1_usd", "eps"),
             "normal",
@@ -96,21 +118,21 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"diluted shares. Final year: {format_kpi(k.eps_impact_final_year_usd, 'eps')}.",
         ),
         Tile(
-            "Margin impact, year 1",
+            KPI_LABELS["margin_impact_year1_pp"],
             format_kpi(k.margin_impact_year1_pp, "pp"),
             delta("margin_impact_year1_pp", "pp"),
             "normal",
             "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
         ),
         Tile(
-            "Token spend, year 1",
+            KPI_LABELS["token_spend_year1_usd"],
             format_kpi(k.token_spend_year1_usd, "usd"),
             delta("token_spend_year1_usd", "usd"),
             "inverse",
             "Vendor and in-house token cost over the first twelve months.",
         ),
         Tile(
-            "Token cost per user-hour",
+            KPI_LABELS["token_cost_per_user_hour_usd"],
             format_kpi(k.token_cost_per_user_hour_usd, "usd_small"),
             delta("token_cost_per_user_hour_usd", "usd"),
             "inverse",

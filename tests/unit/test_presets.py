@@ -274,7 +274,7 @@ def test_a_missing_parent_is_an_error_for_that_file_alone(tmp_path: Path) -> Non
     assert errors["orphan.json"].reason == "no preset 'nope'"
     assert errors["orphan.json"].line == 4
     assert "'orphan' could not be loaded" in errors["grandorphan.json"].reason
-    assert errors["orphan.json"].annotation() == "orphan.json: extends: no preset 'nope'"
+    assert errors["orphan.json"].annotations() == ["orphan.json:4:3: extends: no preset 'nope'"]
 
 
 def test_a_loop_of_extends_is_named_in_every_file_on_it(tmp_path: Path) -> None:
