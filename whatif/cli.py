@@ -1,5 +1,5 @@
-"""The command line: `python -m whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...]
-[--link URL] [--json]`.
+"""The command line: `whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...] [--link URL]
+[--json]` (or `python -m whatif ...`).
 
 `presets check|list|diff` and `price` are the analysts' commands (whatif/analyst.py).
 Without a command it evaluates the scenario (a version-1 link keeps its
@@ -88,7 +88,7 @@ DEFAULT_BASE_URL: Final = "http://localhost:8501/"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m whatif",
+        prog="whatif",
         description="What AI spending does to ROI and operating margin (shared MODEL.md).",
         epilog=_fields_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -322,4 +322,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(document, indent=2, allow_nan=False) if args.json else text)
+    return exit_code
+
+
+def console() -> int:
+    """`whatif` and `python -m whatif`: main(), and a closed pipe ends quietly, status 0.
+
+    A reader that stops early (`whatif presets list | head -1`) is no error, as for
+    any Unix tool.
+    """
+    try:
+        exit_code = main()
+        # Flushed here, so a closed pipe raises where it is caught, not at exit.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout once more at exit; writing to /dev/null keeps that quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return exit_code
