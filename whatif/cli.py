@@ -8,7 +8,7 @@ version-1 meaning, see whatif/links.py); `breakeven`, `sensitivity`,
 read like a link: the link first, then --preset, then each `--set`, later ones
 overriding earlier ones. Any bad part (unknown preset, field or parameter, a
 value that is not a number or is out of range) is reported on standard error,
-naming it, and the command exits 2.
+naming it, and the command exits 2, as it does when it refuses to overwrite a file.
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ class InputError(Exception):
     """Bad command-line input; the message names every bad part."""
 
 
+class OutputError(Exception):
+    """The output cannot be written as asked; the message says why, and how to go ahead."""
+
+
 def _fields_help() -> str:
     lines = ["fields (--set FIELD=VALUE):"]
     for spec in FIELDS:
@@ -84,6 +88,8 @@ COMMANDS: Final = {
     "brief": "a one-page PDF brief of the scenario to circulate (landscape, vector charts)",
 }
 DEFAULT_BASE_URL: Final = "http://localhost:8501/"
+# The page's public address; WHATIF_BASE_URL is its earlier name, still read.
+BASE_URL_VARIABLES: Final = ("WHATIF_PUBLIC_URL", "WHATIF_BASE_URL")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--base-url",
                 metavar="URL",
-                help="the page's address for the brief's link and QR code (default: "
-                f"the --link's, else $WHATIF_BASE_URL, else {DEFAULT_BASE_URL})",
+                help="the page's public address for the brief's link and QR code (default: "
+                f"the --link's, else $WHATIF_PUBLIC_URL, else {DEFAULT_BASE_URL}, with a warning)",
             )
         if name == "simulate":
             command.add_argument(
@@ -235,11 +241,21 @@ def _compared(items: Sequence[str], presets: PresetSet) -> list[Compared]:
 
 
 def _base_url(args: argparse.Namespace) -> str:
+    """The address the brief links to: --base-url, the --link's own, the environment's."""
     if args.base_url:
         return str(args.base_url)
     if args.link and "://" in args.link:
         return str(args.link).split("?", 1)[0].split("#", 1)[0]
-    return os.environ.get("WHATIF_BASE_URL", DEFAULT_BASE_URL)
+    for variable in BASE_URL_VARIABLES:
+        if os.environ.get(variable):
+            return os.environ[variable]
+    # A localhost link opens nothing on a reader's phone; say so rather than print it silently.
+    print(
+        f"warning: the brief links to {DEFAULT_BASE_URL}, which works only on this machine; "
+        "set WHATIF_PUBLIC_URL or pass --base-url with the page's public address",
+        file=sys.stderr,
+    )
+    return DEFAULT_BASE_URL
 
 
 def _brief(
@@ -251,7 +267,7 @@ def _brief(
 
     output: Path = args.output
     if output.exists() and not args.force:
-        raise InputError(f"{output} exists: pass --force to overwrite it")
+        raise OutputError(f"{output} exists; use --force")
     preset = presets.presets.get(decoded.preset_id or "")
     scenario = decoded.scenario
     base = preset.scenario if preset else None
@@ -267,7 +283,7 @@ def _brief(
     try:
         output.write_bytes(pdf)
     except OSError as exc:
-        raise InputError(f"{output}: cannot be written ({exc.strerror or exc})") from exc
+        raise OutputError(f"{output} cannot be written ({exc.strerror or exc})") from exc
     document = {"brief": str(output), "bytes": len(pdf), "paper": args.paper, "link": brief.link}
     return document, f"Wrote {output} ({len(pdf):,} bytes, one {args.paper} landscape page)"
 
@@ -318,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: invalid input, nothing computed:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
-    except analyst.UsageError as exc:
+    except (analyst.UsageError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(document, indent=2, allow_nan=False) if args.json else text)

@@ -322,3 +322,50 @@ def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path: Path) -> None:
     assert child.wait(timeout=60) == 0
     assert child.stderr.read() == b""
 
+
+def _brief_link(capsys: pytest.CaptureFixture[str], out: Path, *argv: str) -> tuple[str, str]:
+    """The link a brief of the seed preset carries (its QR code encodes the same) and stderr."""
+    assert main(["brief", "--preset", "seed-leak", "-o", str(out), "--force", "--json", *argv]) == 0
+    captured = capsys.readouterr()
+    return str(json.loads(captured.out)["link"]), captured.err
+
+
+def test_the_brief_links_to_whatif_public_url_or_base_url_without_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WHATIF_BASE_URL", raising=False)
+    monkeypatch.setenv("WHATIF_PUBLIC_URL", "https://whatif.example.com/")
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf")
+    assert link.startswith("https://whatif.example.com/?preset=seed-leak&") and err == ""
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf", "--base-url", "https://x.example.org/")
+    assert link.startswith("https://x.example.org/?preset=seed-leak&") and err == ""
+
+
+def test_the_brief_reads_the_earlier_whatif_base_url_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WHATIF_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("WHATIF_BASE_URL", "https://old.example.com/")
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf")
+    assert link.startswith("https://old.example.com/?") and err == ""
+
+
+def test_the_brief_warns_on_stderr_when_it_falls_back_to_localhost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WHATIF_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("WHATIF_BASE_URL", raising=False)
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf")
+    assert link.startswith("http://localhost:8501/?preset=seed-leak&")
+    assert err.startswith("warning: the brief links to http://localhost:8501/")
+    assert "WHATIF_PUBLIC_URL" in err and "--base-url" in err
+
+
+def test_a_refused_overwrite_names_the_file_and_says_use_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("brief.pdf").write_bytes(b"the analyst's earlier brief")
+    assert main(["brief", "--preset", "seed-leak", "-o", "brief.pdf"]) == 2
+    assert capsys.readouterr().err == "error: brief.pdf exists; use --force\n"
+    assert Path("brief.pdf").read_bytes() == b"the analyst's earlier brief"
