@@ -8,6 +8,7 @@ Each command returns an `Outcome`: the JSON object, the text, and the exit code
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -110,8 +111,15 @@ def _folder(positional: Path | None, option: Path | None) -> Path:
 
 
 def _located(folder: Path, error: PresetError) -> list[PresetError]:
-    """Each rule the file breaks, its file named by its path so an editor or CI can open it."""
-    return [replace(rule, file=str(folder / rule.file)) for rule in error.rules or (error,)]
+    """Each rule the file breaks, its file named by its path so an editor or CI can open it.
+
+    Like other linters, a file under the working directory is named relative to it
+    (assets/presets/bear.json in a repository's CI), any other by its whole path.
+    """
+    path = folder / error.file
+    with contextlib.suppress(ValueError, OSError):
+        path = path.relative_to(Path.cwd())
+    return [replace(rule, file=str(path)) for rule in error.rules or (error,)]
 
 
 # --- presets check ------------------------------------------------------------------------

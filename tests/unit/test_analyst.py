@@ -353,3 +353,14 @@ def test_any_web_of_extends_loads_never_raises_and_names_each_bad_file(
     }
     for error in loaded.errors:
         assert error.reason and (error.field or error.line)
+
+
+def test_presets_check_names_files_under_the_working_directory_relative_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "assets" / "presets"
+    folder.mkdir(parents=True)
+    write(folder, "variant.json", {"name": "v", "description": "d", "extends": "nope"})
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "presets", "check", str(folder))
+    assert out.splitlines()[0] == "assets/presets/variant.json:4:3: extends: no preset 'nope'"
