@@ -38,7 +38,7 @@ class DocumentError:
 
     def __str__(self) -> str:
         where = [shown(self.file, limit=80)]
-        if self.field:
+        if self.field and not self.rules:  # several rules each name their own field
             where.append(f"field {self.field}")
         if self.line is not None:
             where.append(f"line {self.line}" + (f" column {self.column}" if self.column else ""))
