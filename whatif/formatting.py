@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Collection
 from typing import Final, Literal
 
 NOT_AVAILABLE: Final = "n/a"
@@ -70,3 +72,9 @@ def shown(text: str, limit: int = SHOWN_CHARS) -> str:
     control and non-ASCII characters escaped, long text shortened."""
     text = text.encode("unicode_escape").decode("ascii")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def did_you_mean(name: str, known: Collection[str]) -> str:
+    """ " (did you mean 'horizon_years'?)" when a known name is close to a misspelt one."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

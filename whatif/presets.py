@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -28,10 +28,10 @@ from whatif.documents import (
     DocumentError,
     decode_bytes,
     invalid,
-    line_of_key,
+    key_position,
     read_object,
 )
-from whatif.formatting import shown
+from whatif.formatting import did_you_mean, shown
 from whatif.scenario import FIELDS, FIELDS_BY_NAME, Scenario
 
 MAX_PRESET_BYTES: Final = MAX_DOCUMENT_BYTES
@@ -76,6 +76,10 @@ class PresetFile(BaseModel):
     )
 
 
+# The keys a preset file may have, as written in it, for a "did you mean".
+PRESET_KEYS: Final = tuple(f.alias or name for name, f in PresetFile.model_fields.items())
+
+
 @dataclass(frozen=True)
 class Preset:
     """A valid preset: its id (the file name without .json) and its scenario.
@@ -117,7 +121,7 @@ def _range_problem(name: str, bounds: list[float]) -> str | None:
     """Why a preset's [low, high] for one field is unusable, or None."""
     spec = FIELDS_BY_NAME.get(name)
     if spec is None:
-        return "unknown field"
+        return "unknown field" + did_you_mean(name, FIELDS_BY_NAME)
     if len(bounds) != 2:
         return "must be [low, high]"
     low, high = bounds
@@ -144,9 +148,12 @@ class _Draft:
         return repr(shown(self.shape.extends or ""))
 
     def extends_error(self, reason: str) -> PresetError:
-        return PresetError(
-            self.file, reason, line=line_of_key(self.text, "extends"), field="extends"
-        )
+        line, column = key_position(self.text, ["extends"])
+        return PresetError(self.file, reason, line=line, column=column, field="extends")
+
+    def no_parent(self, known: Collection[str]) -> str:
+        """Why `extends` fails when no preset has that id; `known` are the ids there are."""
+        return f"no preset {self.parent}{did_you_mean(self.shape.extends or '', known)}"
 
 
 def _draft(preset_id: str, text: str, file: str) -> _Draft | PresetError:
@@ -156,7 +163,7 @@ def _draft(preset_id: str, text: str, file: str) -> _Draft | PresetError:
     try:
         shape = PresetFile.model_validate(data, strict=True)
     except ValidationError as exc:
-        return invalid(file, text, exc)
+        return invalid(file, text, exc, known=PRESET_KEYS)
     return _Draft(preset_id, file, text, shape)
 
 
@@ -167,15 +174,13 @@ def _build(draft: _Draft, parent: Preset | None) -> Preset | PresetError:
     try:
         scenario = Scenario.model_validate(values, strict=True)
     except ValidationError as exc:
-        return invalid(draft.file, draft.text, exc, "values")
+        return invalid(draft.file, draft.text, exc, "values", known=FIELDS_BY_NAME)
     for name, bounds in shape.ranges.items():
         problem = _range_problem(name, bounds)
         if problem:
+            line, column = key_position(draft.text, ["ranges", name])
             return PresetError(
-                draft.file,
-                problem,
-                line=line_of_key(draft.text, name),
-                field=f"ranges.{shown(name)}",
+                draft.file, problem, line=line, column=column, field=f"ranges.{shown(name)}"
             )
     own_ranges = {name: (low, high) for name, (low, high) in shape.ranges.items()}
     return Preset(
@@ -204,7 +209,7 @@ def parse_preset(
     if draft.shape.extends is not None:
         parent = (parents or {}).get(draft.shape.extends)
         if parent is None:
-            return draft.extends_error(f"no preset {draft.parent}")
+            return draft.extends_error(draft.no_parent(parents or {}))
     return _build(draft, parent)
 
 
@@ -251,7 +256,7 @@ def _ancestry(draft: _Draft, drafts: Mapping[str, _Draft | PresetError]) -> list
             return "loops back: " + " → ".join([*chain, parent])
         if parent not in drafts:
             if len(chain) == 1:
-                return f"no preset {draft.parent}"
+                return draft.no_parent(drafts)
             return f"{draft.parent} could not be loaded (see its own error)"
         if len(chain) > MAX_EXTENDS:
             return f"the chain is more than {MAX_EXTENDS} presets deep"

@@ -16,6 +16,33 @@ from whatif.scenario import FIELDS, Scenario
 
 DeltaColour = Literal["normal", "inverse", "off"]
 
+# Each KPI of MODEL.md by the name people read, with the unit where its value shows none
+# (EPS values read "+$1.24"). The tiles, the CLI's table and `presets diff` all use these;
+# some tiles add the horizon, the discount rate or the P/E.
+KPI_LABELS: Final = {
+    "token_spend_year1_usd": "Token spend, year 1",
+    "token_cost_per_user_hour_usd": "Token cost per user-hour",
+    "token_cost_share_of_loaded_cost_pct": "Token cost, share of loaded cost",
+    "productivity_value_year1_usd": "Productivity value, year 1",
+    "ad_profit_year1_usd": "Ad profit, year 1",
+    "depreciation_year1_usd": "Depreciation, year 1",
+    "operating_impact_year1_usd": "Operating impact, year 1",
+    "margin_impact_year1_pp": "Margin impact, year 1",
+    "margin_impact_final_year_pp": "Margin impact, final year",
+    "roi_pct": "ROI",
+    "npv_usd": "NPV",
+    "payback_month": "Payback",
+    "book_value_end_usd": "Book value at the end",
+    "ai_opex_year1_usd": "AI opex, year 1",
+    "eps_impact_year1_usd": f"EPS impact, year 1 ({EPS_UNIT})",
+    "eps_impact_final_year_usd": f"EPS impact, final year ({EPS_UNIT})",
+    "npv_after_tax_usd": "NPV after tax",
+    "npv_per_share_usd": f"Value per share, after tax ({EPS_UNIT})",
+    "price_impact_year1_usd": f"Share-price effect ({EPS_UNIT})",
+    "free_cash_flow_year1_usd": "Free cash flow, year 1",
+    "roic_final_year_pct": "ROIC, final year",
+}
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -88,7 +115,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
     rate = format_number(s.discount_rate_pct)
     return [
         Tile(
-            f"Value per share, after tax ({EPS_UNIT})",
+            KPI_LABELS["npv_per_share_usd"],
             format_kpi(k.npv_per_share_usd, "eps"),
             delta("npv_per_share_usd", "eps"),
             "normal",
@@ -106,7 +133,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             "value while its near-term EPS drag costs the share price.",
         ),
         Tile(
-            f"EPS impact, year 1 ({EPS_UNIT})",
+            KPI_LABELS["eps_impact_year1_usd"],
             format_kpi(k.eps_impact_year1_usd, "eps"),
             delta("eps_impact_year1_usd", "eps"),
             "normal",
@@ -124,7 +151,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             "earns more than its capital costs; n/a while nothing is invested.",
         ),
         Tile(
-            f"NPV at {rate}%",
+            f"{KPI_LABELS['npv_usd']} at {rate}%",
             format_kpi(k.npv_usd, "usd"),
             delta("npv_usd", "usd"),
             "normal",
@@ -133,7 +160,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"After tax: {format_kpi(k.npv_after_tax_usd, 'usd')}.",
         ),
         Tile(
-            f"ROI over {s.horizon_years} years",
+            f"{KPI_LABELS['roi_pct']} over {s.horizon_years} years",
             format_kpi(k.roi_pct, "pct"),
             delta("roi_pct", "pp"),
             "normal",
@@ -141,7 +168,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             "and the book value left at the end; costs: token spend, other AI opex and capex.",
         ),
         Tile(
-            "Payback",
+            KPI_LABELS["payback_month"],
             payback_text(k.payback_month, s.horizon_years, short=True),
             None,
             "off",
@@ -149,21 +176,21 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"(“> {s.horizon_years} years”: not within the horizon).",
         ),
         Tile(
-            "Margin impact, year 1",
+            KPI_LABELS["margin_impact_year1_pp"],
             format_kpi(k.margin_impact_year1_pp, "pp"),
             delta("margin_impact_year1_pp", "pp"),
             "normal",
             "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
         ),
         Tile(
-            "Token spend, year 1",
+            KPI_LABELS["token_spend_year1_usd"],
             format_kpi(k.token_spend_year1_usd, "usd"),
             delta("token_spend_year1_usd", "usd"),
             "inverse",
             "Vendor and in-house token cost over the first twelve months.",
         ),
         Tile(
-            "Token cost per user-hour",
+            KPI_LABELS["token_cost_per_user_hour_usd"],
             format_kpi(k.token_cost_per_user_hour_usd, "usd_small"),
             delta("token_cost_per_user_hour_usd", "usd"),
             "inverse",
@@ -171,7 +198,7 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             "user's loaded cost.",
         ),
         Tile(
-            "Free cash flow, year 1",
+            KPI_LABELS["free_cash_flow_year1_usd"],
             format_kpi(k.free_cash_flow_year1_usd, "usd"),
             delta("free_cash_flow_year1_usd", "usd"),
             "normal",

@@ -115,7 +115,7 @@ def test_the_cli_writes_the_brief_and_never_overwrites_without_force(
     assert len(PdfReader(out).pages) == 1
     before = out.read_bytes()
     assert main(["brief", "--preset", "seed-leak", "--set", "horizon_years=3", "-o", str(out)]) == 2
-    assert "exists: pass --force" in capsys.readouterr().err
+    assert f"{out} exists; use --force" in capsys.readouterr().err
     assert out.read_bytes() == before
     assert main(["brief", "--preset", "seed-leak", "-o", str(out), "--force"]) == 0
 

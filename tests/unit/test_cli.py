@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from whatif import (
     result_to_json,
 )
 from whatif.analysis import break_evens
-from whatif.cli import main
+from whatif.cli import console, main
 from whatif.links import format_number
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -290,3 +293,101 @@ def test_a_link_whose_preset_was_edited_prints_a_note_and_the_current_numbers(
     captured = capsys.readouterr()
     assert "note: the preset 'seed-leak' was edited after this link was made" in captured.err
     assert json.loads(captured.out)["kpis"]["token_spend_year1_usd"] == 10_800_000_000
+
+
+def test_whatif_is_installed_as_a_command_that_runs_the_cli() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["build-system"]["build-backend"] == "setuptools.build_meta"
+    module, _, function = project["project"]["scripts"]["whatif"].partition(":")
+    assert getattr(importlib.import_module(module), function) is console
+    assert project["tool"]["setuptools"]["packages"] == ["whatif"]
+    for data in project["tool"]["setuptools"]["package-data"]["whatif"]:
+        assert (ROOT / "whatif" / data).is_file()
+    assert "pip install --quiet -e . --no-deps" in (ROOT / "Makefile").read_text()
+
+
+def _from_elsewhere() -> dict[str, str]:
+    """The environment of a shell in another folder; PYTHONPATH stands in for the install."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WHATIF_")}
+    return env | {"PYTHONPATH": str(ROOT)}
+
+
+def test_python_dash_m_whatif_finds_its_presets_and_price_book_from_any_directory(
+    tmp_path: Path,
+) -> None:
+    for argv, expected in (
+        (["presets", "check"], "4 preset(s) valid, 0 file(s) with problems"),
+        (["price", "--mix", "gpt-6-luna=100", "--input-share", "90", "--cache-hit", "0"], "$"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "whatif", *argv],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=_from_elsewhere(),
+            check=False,
+        )
+        assert done.returncode == 0 and expected in done.stdout, done.stderr
+
+
+def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path: Path) -> None:
+    # The reader goes away before the command writes a byte, as `| head -1` can.
+    child = subprocess.Popen(
+        [sys.executable, "-m", "whatif", "--preset", "seed-leak", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=_from_elsewhere(),
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    assert child.wait(timeout=60) == 0
+    assert child.stderr.read() == b""
+
+
+def _brief_link(capsys: pytest.CaptureFixture[str], out: Path, *argv: str) -> tuple[str, str]:
+    """The link a brief of the seed preset carries (its QR code encodes the same) and stderr."""
+    assert main(["brief", "--preset", "seed-leak", "-o", str(out), "--force", "--json", *argv]) == 0
+    captured = capsys.readouterr()
+    return str(json.loads(captured.out)["link"]), captured.err
+
+
+def test_the_brief_links_to_whatif_public_url_or_base_url_without_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WHATIF_BASE_URL", raising=False)
+    monkeypatch.setenv("WHATIF_PUBLIC_URL", "https://whatif.example.com/")
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf")
+    assert link.startswith("https://whatif.example.com/?preset=seed-leak&") and err == ""
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf", "--base-url", "https://x.example.org/")
+    assert link.startswith("https://x.example.org/?preset=seed-leak&") and err == ""
+
+
+def test_the_brief_reads_the_earlier_whatif_base_url_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WHATIF_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("WHATIF_BASE_URL", "https://old.example.com/")
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf")
+    assert link.startswith("https://old.example.com/?") and err == ""
+
+
+def test_the_brief_warns_on_stderr_when_it_falls_back_to_localhost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WHATIF_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("WHATIF_BASE_URL", raising=False)
+    link, err = _brief_link(capsys, tmp_path / "brief.pdf")
+    assert link.startswith("http://localhost:8501/?preset=seed-leak&")
+    assert err.startswith("warning: the brief links to http://localhost:8501/")
+    assert "WHATIF_PUBLIC_URL" in err and "--base-url" in err
+
+
+def test_a_refused_overwrite_names_the_file_and_says_use_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("brief.pdf").write_bytes(b"the analyst's earlier brief")
+    assert main(["brief", "--preset", "seed-leak", "-o", "brief.pdf"]) == 2
+    assert capsys.readouterr().err == "error: brief.pdf exists; use --force\n"
+    assert Path("brief.pdf").read_bytes() == b"the analyst's earlier brief"

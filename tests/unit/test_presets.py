@@ -285,7 +285,7 @@ def test_a_missing_parent_is_an_error_for_that_file_alone(tmp_path: Path) -> Non
     assert errors["orphan.json"].reason == "no preset 'nope'"
     assert errors["orphan.json"].line == 4
     assert "'orphan' could not be loaded" in errors["grandorphan.json"].reason
-    assert errors["orphan.json"].annotation() == "orphan.json: extends: no preset 'nope'"
+    assert errors["orphan.json"].annotations() == ["orphan.json:4:3: extends: no preset 'nope'"]
 
 
 def test_a_loop_of_extends_is_named_in_every_file_on_it(tmp_path: Path) -> None:
@@ -349,3 +349,14 @@ def test_the_schema_knows_extends() -> None:
     schema = json.loads(SCHEMA_PATH.read_text())
     assert schema["properties"]["extends"]["anyOf"][0]["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$"
     jsonschema.validate(variant("seed-leak"), schema)
+
+
+def test_a_file_breaking_several_rules_names_each_field_once_in_its_sentence(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "bad.json", {**GOOD, "values": {"horizon_years": 11, "ai_users": "many"}})
+    (error,) = load_presets(tmp_path).errors
+    sentence = str(error)
+    for field in ("values.horizon_years", "values.ai_users"):
+        assert sentence.count(field) == 1
+    assert [rule.field for rule in error.rules] == ["values.horizon_years", "values.ai_users"]
