@@ -15,7 +15,7 @@ from app.headline import headline_sliders
 from app.live_sliders import settled
 from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_kpis, render_tables
-from app.presentation import presenting, render_header, render_presentation
+from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
 from app.share import complete_link, render_share
 from app.sidebar import sidebar
 from app.state import (
@@ -45,8 +45,7 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
     reference = evaluate(base) if scenario != base else None
     # render
     if present:
-        # The investor's row and the programme's: the big screen has room for two.
-        render_kpis(result, reference, rows=2)
+        render_kpis(result, reference, rows=TILE_ROWS_SHOWN)
         render_presentation(result, complete_link(scenario, choice))
         return
     # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for

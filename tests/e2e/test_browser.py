@@ -15,11 +15,20 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from bench.served import ROOT, Server, slider
-from tests.e2e.conftest import changed, expected, kpis, kpis_in_a_fresh_browser, query, settle
-from tests.unit.reference import VERSION_1
+from tests.e2e.conftest import (
+    TILES,
+    changed,
+    expected,
+    kpis,
+    kpis_in_a_fresh_browser,
+    query,
+    settle,
+    tile_value,
+)
+from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import Scenario, load_presets
 from whatif.formatting import format_kpi
-from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
+from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
 
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -30,7 +39,7 @@ def own_params(preset_id: str) -> dict[str, list[str]]:
     return {
         "preset": [preset_id],
         "preset_fp": [fingerprint(PRESETS[preset_id].scenario)],
-        "model_version": ["2"],
+        "model_version": ["3"],
     }
 
 
@@ -57,7 +66,7 @@ def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
         price.press("ArrowRight")
     page.wait_for_url("**price_per_mtok_usd=6**")
     want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=6))
-    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
+    expect(tile_value(page, "NPV at 9%")).to_have_text(want["NPV at 9%"])
     settle(page)
     assert kpis(page) == want
     assert bridge.inner_html() != before, "the income bridge was not redrawn"
@@ -75,7 +84,7 @@ def test_the_address_bar_opened_in_a_fresh_browser_shows_the_same_kpis(
     page.wait_for_url("**ai_capex_busd_per_year=**")
     capex_now = float(query(page)["ai_capex_busd_per_year"][0])
     want = expected(changed(PRESETS["seed-leak"].scenario, ai_capex_busd_per_year=capex_now))
-    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
+    expect(tile_value(page, "NPV at 9%")).to_have_text(want["NPV at 9%"])
     settle(page)
     assert kpis(page) == want
     assert kpis_in_a_fresh_browser(browser, page.url) == want
@@ -103,7 +112,8 @@ def test_a_bad_link_shows_the_page_with_a_warning_naming_each_ignored_parameter(
     expect(warning).to_contain_text("This link had parts that were ignored")
     for name in ("preset=nope", "price_per_mtok_usd=abc", "colour=red"):
         expect(warning).to_contain_text(name)
-    assert kpis(page) == expected(Scenario(horizon_years=3))
+    default = PRESETS[DEFAULT_PRESET_ID].scenario
+    assert kpis(page) == expected(default.model_copy(update={"horizon_years": 3}))
     expect(page.get_by_text("Traceback")).to_have_count(0)
 
 
@@ -167,10 +177,10 @@ def test_broken_and_hostile_preset_files_are_named_and_nothing_runs(
 @pytest.mark.parametrize(
     ("tab", "charts", "metrics", "text"),
     [
-        ("Break-even", 0, 7, "What would have to be true for this to pay?"),
-        ("Sensitivity", 1, 7, "Lows and highs: the preset's ranges"),
-        ("Break-even map", 1, 7, "Across"),
-        ("Uncertainty", 1, 11, "Probability NPV > 0"),
+        ("Break-even", 0, TILES, "What would have to be true for this to pay?"),
+        ("Sensitivity", 1, TILES, "Lows and highs: the preset's ranges"),
+        ("Break-even map", 1, TILES, "Across"),
+        ("Uncertainty", 1, TILES + 4, "Probability NPV > 0"),
     ],
 )
 def test_each_analysis_tab_draws_for_the_link_in_the_browser(
@@ -216,7 +226,7 @@ def test_the_page_shows_the_numbers_the_cli_prints_for_the_same_link(
         cwd=ROOT,
     ).stdout.splitlines()
     cli = {}
-    for line in printed[:7]:  # the seven headline tiles, "label  value"
+    for line in printed[:TILES]:  # the headline tiles, "label  value"
         label, value = line.rsplit("  ", 1)
         cli[label.strip()] = value.strip()
     assert kpis(page) == cli
@@ -233,7 +243,22 @@ def test_a_version_1_share_link_keeps_its_numbers_and_the_address_bar_keeps_that
     assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
     # meta-2025 now ramps over 12 months; this link predates that, so the bar says 0.
     page.wait_for_url("**benefit_ramp_months=0**")
-    assert query(page)["model_version"] == ["2"]
+    assert query(page)["model_version"] == ["3"]
+    assert kpis_in_a_fresh_browser(browser, page.url) == shown
+
+
+def test_a_version_2_share_link_keeps_its_numbers_under_version_3_presets(
+    page: Page, app_server: Server, browser: Browser
+) -> None:
+    case = next(c for c in VERSION_2["links"] if "preset=meta-2025" in c["link"])
+    page.goto(app_server.url + "?" + urlparse(case["link"]).query)
+    settle(page)
+    shown = kpis(page)
+    assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
+    assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
+    # meta-2025 now charges half its capex to the programme; this link predates that.
+    page.wait_for_url("**capex_attributed_pct=100**")
+    assert query(page)["model_version"] == ["3"]
     assert kpis_in_a_fresh_browser(browser, page.url) == shown
 
 
@@ -254,7 +279,7 @@ def test_the_price_calculator_sets_the_price_slider_and_the_link_carries_only_th
     page.wait_for_url(f"**price_per_mtok_usd={price}**")
     assert not any(key.startswith("mix") for key in query(page))
     want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=float(price)))
-    expect(page.get_by_test_id("stMetricValue").nth(5)).to_have_text(want["Token spend, year 1"])
+    expect(tile_value(page, "Token spend, year 1")).to_have_text(want["Token spend, year 1"])
 
 
 def test_a_link_opened_after_its_preset_was_edited_says_so_in_one_line(

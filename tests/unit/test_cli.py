@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import scenarios
-from tests.unit.reference import VERSION_1
+from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import (
     HEADLINE_FIELDS,
     Scenario,
@@ -108,6 +108,32 @@ def test_a_version_1_link_keeps_its_meaning_when_a_set_names_a_version_2_field(
     assert scenario["benefit_ramp_months"] == 0 and scenario["ai_opex_busd_per_year"] == 0
     assert scenario["tax_rate_pct"] == 21
     assert kpis["npv_usd"] == pytest.approx(case["kpis"]["npv_usd"], rel=1e-10)
+
+
+@pytest.mark.parametrize("case", VERSION_2["links"], ids=lambda case: case["link"][22:45])
+def test_every_presets_version_2_share_link_prints_its_version_2_numbers(
+    capsys: pytest.CaptureFixture[str], case: dict[str, Any]
+) -> None:
+    document = run_json(capsys, "--link", case["link"])
+    kpis, years = document["kpis"], document["years"]
+    assert isinstance(kpis, dict) and isinstance(years, list)
+    for key, value in case["kpis"].items():
+        assert kpis[key] == (None if value is None else pytest.approx(value, rel=1e-10)), key
+    for got, expected in zip(years, case["years"], strict=True):
+        for key, value in expected.items():
+            assert got[key] == (None if value is None else pytest.approx(value, rel=1e-10)), key
+
+
+def test_a_run_without_a_preset_starts_from_the_default_preset_and_says_so_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = run_json(capsys, "--set", "horizon_years=7")
+    scenario = document["scenario"]
+    assert isinstance(scenario, dict)
+    expected = PRESETS["meta-2025"].scenario.model_copy(update={"horizon_years": 7})
+    assert scenario == expected.model_dump()
+    assert main(["--json"]) == 0
+    assert "starting from the default preset 'meta-2025'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("preset_id", sorted(PRESETS))
