@@ -25,10 +25,12 @@ from whatif.analysis import (
     break_evens,
     compare,
     npv_grid,
+    percentiles,
     sensitivity,
     simulate,
 )
 from whatif.batch import Array
+from whatif.correlations import Correlation
 from whatif.formatting import EPS_UNIT, Kind, escape_markdown, format_kpi, format_money
 from whatif.links import decode_link, encode_link, format_number
 from whatif.reports import field_value_text
@@ -58,8 +60,12 @@ def _grid(link: str, x_field: str, y_field: str) -> NpvGrid:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _simulation(link: str, ranges: tuple[tuple[str, tuple[float, float]], ...]) -> Simulation:
-    return simulate(_scenario(link), dict(ranges), seed=DEFAULT_SEED)
+def _simulation(
+    link: str,
+    ranges: tuple[tuple[str, tuple[float, float]], ...],
+    correlations: tuple[Correlation, ...],
+) -> Simulation:
+    return simulate(_scenario(link), dict(ranges), seed=DEFAULT_SEED, correlations=correlations)
 
 
 def render_break_even(link: str) -> None:
@@ -165,9 +171,9 @@ def render_compare(scenario: Scenario, presets: PresetSet) -> None:
     st.altair_chart(charts.comparison([current, *others]), width="stretch")
 
 
-def render_uncertainty(link: str, ranges: Ranges) -> None:
-    simulation = _simulation(link, tuple(sorted(ranges.items())))
-    p = simulation.percentiles(simulation.result.npv_usd)
+def render_uncertainty(link: str, ranges: Ranges, correlations: tuple[Correlation, ...]) -> None:
+    simulation = _simulation(link, tuple(sorted(ranges.items())), correlations)
+    p = percentiles(simulation.result.npv_usd)
     columns = st.columns(4)
     for column, (label, value) in zip(
         columns,
@@ -188,7 +194,7 @@ def render_uncertainty(link: str, ranges: Ranges) -> None:
     ]
     rows = [
         {"Result": label}
-        | {key.upper(): format_kpi(v, kind) for key, v in simulation.percentiles(values).items()}
+        | {key.upper(): format_kpi(v, kind) for key, v in percentiles(values).items()}
         for label, values, kind in spread
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -226,4 +232,4 @@ def render_analysis(
             render_compare(scenario, presets)
     with tabs["Uncertainty"]:
         if tabs["Uncertainty"].open:
-            render_uncertainty(link, ranges)
+            render_uncertainty(link, ranges, preset.correlations if preset else ())

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from whatif.analysis import Compared, NpvGrid, Simulation, Swing
+from whatif.analysis import Compared, NpvGrid, Simulation, Swing, percentiles
 from whatif.charts import BILLION, COLOURS, finish, title
 from whatif.formatting import format_kpi, format_money
 from whatif.links import format_number
@@ -233,7 +233,7 @@ def npv_histogram(simulation: Simulation) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    p = simulation.percentiles(simulation.result.npv_usd)
+    p = percentiles(simulation.result.npv_usd)
     marks = pd.DataFrame(
         [(name.upper(), (value or 0) / BILLION) for name, value in p.items()],
         columns=["label", "x"],

@@ -289,7 +289,10 @@ def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tu
     if args.command == "simulate":
         if not 1 <= args.draws <= MAX_DRAWS:
             raise InputError(f"--draws must be 1 to {MAX_DRAWS:,}")
-        simulation = simulate(scenario, ranges, draws=args.draws, seed=args.seed)
+        correlations = preset.correlations if preset else ()
+        simulation = simulate(
+            scenario, ranges, draws=args.draws, seed=args.seed, correlations=correlations
+        )
         return simulate_json(simulation), simulate_text(simulation)
     result = evaluate(scenario)
     return result_to_json(result), render_table(result)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from whatif.analysis import BreakEven, Compared, Simulation, Swing
+from whatif.analysis import BreakEven, Compared, Simulation, Swing, percentiles
 from whatif.formatting import EPS_UNIT, format_kpi, format_money
 from whatif.links import format_number
 from whatif.model import Kpis
@@ -121,10 +121,10 @@ def simulate_json(simulation: Simulation) -> dict[str, Any]:
         "seed": simulation.seed,
         "distribution": "triangular (low, value, high), independent draws",
         "varied": list(simulation.varied),
-        "npv_usd": simulation.percentiles(r.npv_usd),
-        "roi_pct": simulation.percentiles(r.roi_pct),
-        "margin_impact_year1_pp": simulation.percentiles(r.margin_impact_year1_pp),
-        "eps_impact_year1_usd": simulation.percentiles(r.eps_impact_year1_usd),
+        "npv_usd": percentiles(r.npv_usd),
+        "roi_pct": percentiles(r.roi_pct),
+        "margin_impact_year1_pp": percentiles(r.margin_impact_year1_pp),
+        "eps_impact_year1_usd": percentiles(r.eps_impact_year1_usd),
         "probability_npv_positive": simulation.probability_npv_positive,
     }
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from whatif import load_presets
-from whatif.analysis import break_evens, simulate
+from whatif.analysis import break_evens, percentiles, simulate
 from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.reports import field_value_text
@@ -58,7 +58,7 @@ def test_the_uncertainty_tab_shows_the_seeded_simulation_of_the_link(page: Page)
     preset = PRESETS["meta-2025"]
     simulation = simulate(preset.scenario.model_copy(update={"horizon_years": 7}), preset.ranges)
     shown = {m.label: m.value for m in app.metric}
-    p = simulation.percentiles(simulation.result.npv_usd)
+    p = percentiles(simulation.result.npv_usd)
     assert shown["NPV, P50"] == format_kpi(p["p50"], "usd")
     assert shown["Probability NPV > 0"] == format_kpi(
         simulation.probability_npv_positive * 100, "pct"

@@ -18,6 +18,7 @@ from whatif.analysis import (
     driver_range,
     find_roots,
     npv_grid,
+    percentiles,
     sensitivity,
     simulate,
 )
@@ -205,7 +206,7 @@ def test_monte_carlo_collapses_to_the_deterministic_npv_when_ranges_shrink_to_a_
     s = PRESETS["seed-leak"].scenario
     point = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
     simulation = simulate(s, point, draws=500)
-    p50 = simulation.percentiles(simulation.result.npv_usd)["p50"]
+    p50 = percentiles(simulation.result.npv_usd)["p50"]
     assert p50 == pytest.approx(evaluate(s).kpis.npv_usd, rel=1e-9)
     assert simulation.probability_npv_positive == 1.0
 
@@ -218,7 +219,7 @@ def test_monte_carlo_draws_stay_inside_each_drivers_range() -> None:
     assert np.all(np.isfinite(npv))
     low = evaluate(preset.scenario).kpis.npv_usd - sum(s.swing_usd for s in swings)
     assert npv.min() > low
-    summary = simulation.percentiles(npv)
+    summary = percentiles(npv)
     assert summary["p10"] <= summary["p50"] <= summary["p90"]  # type: ignore[operator]
 
 
