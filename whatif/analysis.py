@@ -244,9 +244,12 @@ def compare(items: Sequence[tuple[str, Scenario]]) -> list[Compared]:
 
 
 def percentile_rank(values: Array, value: float) -> float:
-    """Where `value` sits among `values`, 0 to 100: the share below it, half of any ties."""
-    below, ties = np.sum(values < value), np.sum(values == value)
-    return float((below + ties / 2) / len(values) * 100)
+    """Where `value` sits among `values`, 0 to 100: the share below it, half of any ties.
+
+    A tie is equal but for rounding (the batch and evaluate() add in different orders)."""
+    ties = np.isclose(values, value, rtol=1e-9, atol=1.0)
+    below = np.sum((values < value) & ~ties)
+    return float((below + np.sum(ties) / 2) / len(values) * 100)
 
 
 def percentiles(values: Array, weights: Array | None = None) -> dict[str, float | None]:

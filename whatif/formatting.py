@@ -54,6 +54,17 @@ def format_kpi(value: float | None, kind: Kind) -> str:
     return f"{value:,.0f} months"
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 46th."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def percentile_text(percentile: float) -> str:
+    """Where the headline sits among its draws: "the 46th percentile" (1st to 99th)."""
+    return f"the {ordinal(min(99, max(1, round(percentile))))} percentile"
+
+
 _MARKDOWN_SPECIALS: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 

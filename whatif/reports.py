@@ -11,7 +11,8 @@ from dataclasses import fields
 from typing import Any
 
 from whatif.analysis import BreakEven, Compared, Simulation, Swing, percentiles
-from whatif.formatting import EPS_UNIT, format_kpi, format_money
+from whatif.batch import Array
+from whatif.formatting import EPS_UNIT, Kind, format_kpi, format_money, percentile_text
 from whatif.links import format_number
 from whatif.model import Kpis
 from whatif.scenario import FIELDS_BY_NAME
@@ -119,31 +120,49 @@ def simulate_json(simulation: Simulation) -> dict[str, Any]:
     return {
         "draws": simulation.draws,
         "seed": simulation.seed,
-        "distribution": "triangular (low, value, high), independent draws",
+        "distribution": "triangular (low, value, high), "
+        + ("rank-correlated (Iman-Conover)" if simulation.correlations else "independent draws"),
         "varied": list(simulation.varied),
+        "correlations": [
+            {"fields": list(c.fields), "rank": c.rank, "source": c.source}
+            for c in simulation.correlations
+        ],
         "npv_usd": percentiles(r.npv_usd),
         "roi_pct": percentiles(r.roi_pct),
         "margin_impact_year1_pp": percentiles(r.margin_impact_year1_pp),
         "eps_impact_year1_usd": percentiles(r.eps_impact_year1_usd),
         "probability_npv_positive": simulation.probability_npv_positive,
+        "headline": {
+            "npv_usd": simulation.headline_npv_usd,
+            "percentile": simulation.headline_percentile,
+        },
     }
 
 
 def simulate_text(simulation: Simulation) -> str:
-    document = simulate_json(simulation)
+    r = simulation.result
     lines = [
         f"{simulation.draws:,} draws (seed {simulation.seed}) of: " + ", ".join(simulation.varied)
     ]
-    for key, label, kind in (
-        ("npv_usd", "NPV", "usd"),
-        ("roi_pct", "ROI", "pct"),
-        ("margin_impact_year1_pp", "Margin impact, year 1", "pp"),
-        ("eps_impact_year1_usd", f"EPS impact, year 1 ({EPS_UNIT})", "eps"),
-    ):
-        p = document[key]
+    lines += [
+        f"  correlated: {c.fields[0]} ~ {c.fields[1]}, rank {c.rank:+.2f}"
+        for c in simulation.correlations
+    ]
+    spread: list[tuple[Array, str, Kind]] = [
+        (r.npv_usd, "NPV", "usd"),
+        (r.roi_pct, "ROI", "pct"),
+        (r.margin_impact_year1_pp, "Margin impact, year 1", "pp"),
+        (r.eps_impact_year1_usd, f"EPS impact, year 1 ({EPS_UNIT})", "eps"),
+    ]
+    for values, label, kind in spread:
+        found = percentiles(values)
         lines.append(
-            f"  {label:<32} P10 {format_kpi(p['p10'], kind):>10}  "  # type: ignore[arg-type]
-            f"P50 {format_kpi(p['p50'], kind):>10}  P90 {format_kpi(p['p90'], kind):>10}"  # type: ignore[arg-type]
+            f"  {label:<32} "
+            + "  ".join(f"{key.upper()} {format_kpi(v, kind):>9}" for key, v in found.items())
         )
     lines.append(f"  Probability that NPV > 0: {simulation.probability_npv_positive:.1%}")
+    lines.append(
+        f"  The headline NPV, {format_money(simulation.headline_npv_usd)}, is "
+        f"{percentile_text(simulation.headline_percentile)} of its draws"
+    )
     return "\n".join(lines)

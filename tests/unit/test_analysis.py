@@ -234,6 +234,40 @@ def test_monte_carlo_draws_whole_months_of_ramp_up() -> None:
     assert {round(float(v), -3) for v in simulation.result.npv_usd} <= possible
 
 
+@pytest.mark.xfail(strict=False, reason="presets re-sourced in model v3")
+@pytest.mark.parametrize("preset_id", sorted(PRESETS))
+def test_every_shipped_presets_headline_npv_is_its_central_case(preset_id: str) -> None:
+    # MODEL.md: the point NPV lies between P25 and P75 of its own (correlated) draws, so
+    # a headline never reads as a P90 that readers take for the expected value.
+    preset = PRESETS[preset_id]
+    simulation = simulate(preset.scenario, preset.ranges, correlations=preset.correlations)
+    spread = percentiles(simulation.result.npv_usd)
+    assert spread["p25"] is not None and spread["p75"] is not None
+    assert spread["p25"] <= simulation.headline_npv_usd <= spread["p75"]
+
+
+def test_the_headline_is_placed_among_its_draws_by_percentile_rank() -> None:
+    s = PRESETS["meta-2025"].scenario
+    simulation = simulate(s, PRESETS["meta-2025"].ranges, draws=4000)
+    npv = simulation.result.npv_usd
+    assert simulation.headline_npv_usd == evaluate(s).kpis.npv_usd
+    assert simulation.headline_percentile == pytest.approx(
+        100 * np.mean(npv < simulation.headline_npv_usd), abs=0.05
+    )
+    # Every draw equal to the headline: it sits in the middle.
+    point = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
+    assert simulate(s, point, draws=50).headline_percentile == 50
+
+
+def test_weighted_percentiles_count_each_value_by_its_weight() -> None:
+    values = np.array([1.0, 2.0, 3.0, np.nan])
+    assert percentiles(values)["p50"] == 2.0
+    # 3.0 carries 80% of the weight, so every percentile from P25 up is 3.
+    weighted = percentiles(values, np.array([0.1, 0.1, 0.8, 5.0]))
+    assert (weighted["p10"], weighted["p25"], weighted["p90"]) == (1.0, 3.0, 3.0)
+    assert percentiles(np.array([np.nan])) == dict.fromkeys(("p10", "p25", "p50", "p75", "p90"))
+
+
 def test_scenario_table_holds_the_base_for_fields_not_varied() -> None:
     table = scenario_table(Scenario(), {"horizon_years": np.array([1.0, 2.0])}, 2)
     assert list(table["horizon_years"]) == [1.0, 2.0]

@@ -214,8 +214,13 @@ def test_simulate_json_reproduces_for_a_seed_and_reports_percentiles() -> None:
     first, again = json_of(argv), json_of(argv)
     assert first == again
     npv = first["npv_usd"]
-    assert npv["p10"] <= npv["p50"] <= npv["p90"]
+    assert npv["p10"] <= npv["p25"] <= npv["p50"] <= npv["p75"] <= npv["p90"]
+    for key in ("roi_pct", "margin_impact_year1_pp", "eps_impact_year1_usd"):
+        assert list(first[key]) == ["p10", "p25", "p50", "p75", "p90"]
     assert 0 <= first["probability_npv_positive"] <= 1 and first["draws"] == 2000
+    headline = first["headline"]
+    assert headline["npv_usd"] == evaluate(PRESETS["meta-2025"].scenario).kpis.npv_usd
+    assert 0 <= headline["percentile"] <= 100
 
 
 def test_compare_json_gives_each_item_and_its_difference_from_the_current_scenario() -> None:
@@ -256,6 +261,7 @@ def test_each_analysis_prints_a_readable_table(capsys: pytest.CaptureFixture[str
         ("breakeven", "Break-even Productivity gain:"),
         ("sensitivity", "swing"),
         ("simulate", "Probability that NPV > 0"),
+        ("simulate", "percentile of its draws"),
     ):
         assert main([command, "--preset", "seed-leak"]) == 0
         assert phrase in capsys.readouterr().out
