@@ -16,6 +16,7 @@ from whatif.formatting import EPS_UNIT, Kind, format_kpi, format_money, percenti
 from whatif.links import format_number
 from whatif.model import Kpis
 from whatif.scenario import FIELDS_BY_NAME
+from whatif.scenario_sets import WeighedSet
 
 
 def _kpis_json(kpis: Kpis) -> dict[str, Any]:
@@ -76,7 +77,18 @@ def sensitivity_text(base_npv_usd: float, swings: Sequence[Swing]) -> str:
     return "\n".join(lines)
 
 
-def compare_json(current: Compared, others: Sequence[Compared]) -> dict[str, Any]:
+def set_json(weighed: WeighedSet) -> dict[str, Any]:
+    """A scenario set: its weights, the expected KPIs and the pooled spread of NPV."""
+    return {
+        "weights_pct": list(weighed.weights_pct),
+        "expected": weighed.expected,
+        "pooled_npv_usd": weighed.pooled_npv_usd,
+    }
+
+
+def compare_json(
+    current: Compared, others: Sequence[Compared], weighed: WeighedSet | None = None
+) -> dict[str, Any]:
     def row(item: Compared) -> dict[str, Any]:
         return {"label": item.label, "kpis": _kpis_json(item.kpis)}
 
@@ -98,10 +110,24 @@ def compare_json(current: Compared, others: Sequence[Compared]) -> dict[str, Any
             }
             for item in others
         ],
-    }
+    } | (set_json(weighed) if weighed else {})
 
 
-def compare_text(current: Compared, others: Sequence[Compared]) -> str:
+def set_text(weighed: WeighedSet) -> str:
+    """One sentence per expected value, and the pooled spread."""
+    weights = " / ".join(f"{w:g}%" for w in weighed.weights_pct)
+    e, pooled = weighed.expected, weighed.pooled_npv_usd
+    return (
+        f"Expected with weights {weights}: NPV {format_kpi(e['npv_usd'], 'usd')}, "
+        f"ROI {format_kpi(e['roi_pct'], 'pct')}, EPS impact in year 1 "
+        f"{format_kpi(e['eps_impact_year1_usd'], 'eps')} per share; NPV pooled P10 to P90: "
+        f"{format_kpi(pooled['p10'], 'usd')} to {format_kpi(pooled['p90'], 'usd')}"
+    )
+
+
+def compare_text(
+    current: Compared, others: Sequence[Compared], weighed: WeighedSet | None = None
+) -> str:
     lines = [f"{'':<34} {'ROI':>9} {'NPV':>9} {'vs current':>11} {'margin y1':>11} {'EPS y1':>9}"]
     for item in (current, *others):
         k = item.kpis
@@ -112,6 +138,8 @@ def compare_text(current: Compared, others: Sequence[Compared]) -> str:
             f"{format_kpi(k.margin_impact_year1_pp, 'pp'):>11} "
             f"{format_kpi(k.eps_impact_year1_usd, 'eps'):>9}"
         )
+    if weighed:
+        lines.append(set_text(weighed))
     return "\n".join(lines)
 
 
