@@ -32,8 +32,8 @@ from whatif.analysis import (
 from whatif.batch import Array
 from whatif.correlations import Correlation
 from whatif.formatting import EPS_UNIT, Kind, escape_markdown, format_kpi, format_money
-from whatif.links import decode_link, encode_link, format_number
-from whatif.reports import field_value_text
+from whatif.links import decode_link, encode_link
+from whatif.reports import break_even_sentence, field_quantity
 from whatif.summary import payback_text
 
 TABS = ("Overview", "Break-even", "Sensitivity", "Break-even map", "Compare", "Uncertainty")
@@ -69,21 +69,14 @@ def _simulation(
 
 
 def render_break_even(link: str) -> None:
-    rows = []
-    for found in _break_evens(link):
-        spec = FIELDS_BY_NAME[found.field]
-        rows.append(
-            {
-                "Driver": spec.label,
-                "NPV is zero at": field_value_text(found.field, found.value),
-                "Now": f"{format_number(found.current)} {spec.unit}",
-            }
-        )
+    found = _break_evens(link)
     st.markdown(
-        "**What would have to be true for this to pay?** Each driver moved alone, "
-        "the others held, over its whole valid range."
+        "**What would you need to believe for this to pay?** Each business lever moved "
+        "alone over its whole valid range, the others held:"
     )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # Levers with a break-even first: those are the beliefs to test.
+    ordered = sorted(found, key=lambda b: b.value is None)
+    st.markdown("\n".join(f"- {escape_markdown(break_even_sentence(b))}" for b in ordered))
 
 
 def render_sensitivity(link: str, ranges: Ranges, result: Result) -> None:
@@ -93,6 +86,26 @@ def render_sensitivity(link: str, ranges: Ranges, result: Result) -> None:
     st.caption(
         f"Lows and highs: {origin}the value −50% / +50% (0 to 10% of the field's span "
         "for a value of 0), clamped to the valid range."
+    )
+    st.markdown(
+        "**Evaluation settings** are not levers: they say how the programme is measured "
+        "(over how long, at what rate, over which asset lives, with which tax and share "
+        "count), so they are shown apart, with what each moves NPV by."
+    )
+    st.dataframe(
+        [
+            {
+                "Setting": FIELDS_BY_NAME[s.field].label,
+                "From": field_quantity(s.field, s.low),
+                "To": field_quantity(s.field, s.high),
+                "NPV from": format_money(s.npv_low_usd),
+                "NPV to": format_money(s.npv_high_usd),
+            }
+            for s in swings
+            if s.is_setting
+        ],
+        hide_index=True,
+        width="stretch",
     )
 
 

@@ -16,6 +16,9 @@ pass. Rules where the issue leaves a choice:
   preset's rank correlations reorder the draws (whatif/correlations.py), which
   keeps every marginal. A draw whose ad revenue exceeds its revenue takes
   revenue = ad revenue.
+- Fields are business levers or evaluation settings (`EVALUATION_SETTINGS`: how
+  the programme is measured, not what it does). Break-even and the ranked tornado
+  are about levers; settings are shown apart.
 - Break-even scans the valid range on a grid, then refines each sign change by
   the Illinois method; of several roots it reports the one nearest the current
   value.
@@ -32,7 +35,7 @@ import numpy as np
 from whatif.batch import Array, BatchResult, evaluate_batch, scenario_table
 from whatif.correlations import Correlation, iman_conover
 from whatif.model import Kpis, evaluate
-from whatif.scenario import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, FieldSpec, Scenario
+from whatif.scenario import FIELDS, FIELDS_BY_NAME, FieldSpec, Scenario
 
 Ranges = Mapping[str, tuple[float, float]]
 
@@ -44,6 +47,23 @@ DEFAULT_SEED: Final = 20260530
 MAP_SIZE: Final = 50
 DEFAULT_MAP_FIELDS: Final = ("productivity_gain_pct", "price_per_mtok_usd")
 PERCENTILES: Final = (10, 25, 50, 75, 90)
+
+# The settings of the evaluation: how long, at what rate, over which lives, taxes and
+# share count and multiple the programme is measured with. Named, not flagged on the
+# fields, so a name a model version has not added yet is simply absent.
+EVALUATION_SETTINGS: Final = frozenset(
+    {
+        "horizon_years",
+        "discount_rate_pct",
+        "server_life_years",
+        "buildings_life_years",
+        "tax_rate_pct",
+        "diluted_shares_b",
+        "pe_multiple",
+    }
+)
+LEVERS: Final = tuple(spec.name for spec in FIELDS if spec.name not in EVALUATION_SETTINGS)
+SETTINGS: Final = tuple(spec.name for spec in FIELDS if spec.name in EVALUATION_SETTINGS)
 
 
 def _clamp_to_rules(spec: FieldSpec, low: float, high: float, s: Scenario) -> tuple[float, float]:
@@ -79,11 +99,20 @@ def driver_range(
 
 @dataclass(frozen=True)
 class BreakEven:
-    """The value of `field` at which NPV is zero, others held; None if there is none."""
+    """The value of `field` at which NPV is zero, others held; None if there is none.
+
+    `rising` says whether NPV rises with the field there (None without a break-even);
+    `low` and `high` are the range searched. For a whole-number field the value is the
+    first whole number on the side where NPV is positive.
+    """
 
     field: str
     value: float | None
     current: float
+    npv_now_usd: float
+    low: float
+    high: float
+    rising: bool | None = None
 
 
 def _npv_along(scenario: Scenario, field: str, xs: Array) -> Array:
@@ -128,13 +157,23 @@ def break_even(scenario: Scenario, field: str) -> BreakEven:
     spec = FIELDS_BY_NAME[field]
     current = float(getattr(scenario, field))
     low, high = _clamp_to_rules(spec, spec.minimum, spec.maximum, scenario)
+    npv_now = float(_npv_along(scenario, field, np.array([current]))[0])
     roots = find_roots(lambda xs: _npv_along(scenario, field, xs), low, high)
     if not roots:
-        return BreakEven(field, None, current)
-    return BreakEven(field, min(roots, key=lambda root: abs(root - current)), current)
+        return BreakEven(field, None, current, npv_now, low, high)
+    root = min(roots, key=lambda r: abs(r - current))
+    step = 1e-6 * (high - low)
+    below, above = _npv_along(
+        scenario, field, np.array([max(low, root - step), min(high, root + step)])
+    )
+    rising = bool(above > below)
+    if spec.is_int:
+        root = float(np.clip(np.ceil(root) if rising else np.floor(root), low, high))
+    return BreakEven(field, root, current, npv_now, low, high, rising)
 
 
-def break_evens(scenario: Scenario, fields: Sequence[str] = HEADLINE_FIELDS) -> list[BreakEven]:
+def break_evens(scenario: Scenario, fields: Sequence[str] = LEVERS) -> list[BreakEven]:
+    """Every business lever's break-even (the headline five first, as FIELDS lists them)."""
     return [break_even(scenario, field) for field in fields]
 
 
@@ -154,6 +193,11 @@ class Swing:
     @property
     def swing_usd(self) -> float:
         return abs(self.npv_high_usd - self.npv_low_usd)
+
+    @property
+    def is_setting(self) -> bool:
+        """An evaluation setting, shown apart from the business levers."""
+        return self.field in EVALUATION_SETTINGS
 
 
 def sensitivity(scenario: Scenario, ranges: Ranges | None = None) -> list[Swing]:

@@ -16,8 +16,7 @@ import pandas as pd
 
 from whatif.analysis import Compared, NpvGrid, Simulation, Swing, percentiles
 from whatif.charts import BILLION, COLOURS, finish, title
-from whatif.formatting import format_kpi, format_money
-from whatif.links import format_number
+from whatif.formatting import format_kpi, format_money, format_quantity
 from whatif.scenario import FIELDS_BY_NAME, Scenario
 
 LOW_HIGH: Final = {"Driver at its low value": "#e9c46a", "Driver at its high value": "#264653"}
@@ -28,11 +27,14 @@ SCENARIO_COLOURS: Final = [COLOURS["With AI"], "#e76f51", "#2a9d8f", "#e9c46a", 
 
 
 def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.LayerChart:
-    """NPV at each driver's low and high value, largest swing on top."""
+    """NPV at each business lever's low and high value, largest swing on top (evaluation
+    settings are left out: they are shown apart, as settings)."""
+    swings = [s for s in swings if not s.is_setting]
     rows = []
     for rank, s in enumerate(swings[:TORNADO_ROWS]):
         spec = FIELDS_BY_NAME[s.field]
-        driver = f"{spec.label} ({format_number(s.low)} to {format_number(s.high)} {spec.unit})"
+        low, high = (format_quantity(v, spec.unit, whole=spec.is_int) for v in (s.low, s.high))
+        driver = f"{spec.label} ({low} to {high})"
         for end, value, npv in (
             ("Driver at its low value", s.low, s.npv_low_usd),
             ("Driver at its high value", s.high, s.npv_high_usd),
@@ -42,7 +44,7 @@ def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.Lay
                     rank,
                     driver,
                     end,
-                    format_number(value),
+                    format_quantity(value, spec.unit, whole=spec.is_int),
                     base_npv_usd / BILLION,
                     npv / BILLION,
                     format_money(npv),
@@ -83,7 +85,8 @@ def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.Lay
         alt.LayerChart(layer=[bars, base]),
         title(
             "Which lever matters most?",
-            f"NPV now {format_money(base_npv_usd)} (dashed); each bar moves one driver alone",
+            f"NPV now {format_money(base_npv_usd)} (dashed); each bar moves one business "
+            "lever alone",
         ),
         height=32 * min(len(swings), TORNADO_ROWS),
     )

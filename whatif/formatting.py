@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Final, Literal
 
@@ -52,6 +53,35 @@ def format_kpi(value: float | None, kind: Kind) -> str:
     if kind == "eps":
         return format_eps(value)
     return f"{value:,.0f} months"
+
+
+_MONEY_UNITS: Final = (("$B", 1e9), ("$K", 1e3), ("$", 1.0))
+_SPOKEN: Final = ((" / year", " a year"), (" / month", " a month"))
+
+
+def _significant(value: float, whole: bool) -> str:
+    """Three significant digits (all of a whole number), with thousands separators."""
+    if whole or abs(value) >= 100 or value == 0:
+        return f"{round(value):,}"
+    decimals = 2 - math.floor(math.log10(abs(value)))
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _spoken(unit: str) -> str:
+    for written, said in _SPOKEN:
+        unit = unit.replace(written, said)
+    return unit
+
+
+def format_quantity(value: float, unit: str, *, whole: bool = False) -> str:
+    """A field's value in its unit as people write it: "$2.07B / year", "7.9% a year",
+    "$5.00 / million tokens", "85,000 employees", "5.5 years"."""
+    for prefix, scale in _MONEY_UNITS:
+        if unit.startswith(prefix):
+            return format_money(value * scale) + unit[len(prefix) :]
+    if unit.startswith("%"):
+        return f"{_significant(value, whole)}%{_spoken(unit[1:])}"
+    return f"{_significant(value, whole)} {_spoken(unit)}"
 
 
 def ordinal(n: int) -> str:

@@ -12,8 +12,14 @@ from typing import Any
 
 from whatif.analysis import BreakEven, Compared, Simulation, Swing, percentiles
 from whatif.batch import Array
-from whatif.formatting import EPS_UNIT, Kind, format_kpi, format_money, percentile_text
-from whatif.links import format_number
+from whatif.formatting import (
+    EPS_UNIT,
+    Kind,
+    format_kpi,
+    format_money,
+    format_quantity,
+    percentile_text,
+)
 from whatif.model import Kpis
 from whatif.scenario import FIELDS_BY_NAME
 from whatif.scenario_sets import WeighedSet
@@ -23,57 +29,97 @@ def _kpis_json(kpis: Kpis) -> dict[str, Any]:
     return {f.name: getattr(kpis, f.name) for f in fields(Kpis)}
 
 
-def field_value_text(field: str, value: float | None) -> str:
-    """A field's value with its unit, e.g. "104.98 % more output"."""
-    if value is None:
-        return "no break-even within the valid range"
+def field_quantity(field: str, value: float) -> str:
+    """A field's value in its unit as people write it, e.g. "$2.07B / year"."""
     spec = FIELDS_BY_NAME[field]
-    return f"{value:,.2f} {spec.unit}"
+    return format_quantity(value, spec.unit, whole=spec.is_int)
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: "Token volume" -> "token volume", "AI capex" stays."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def break_even_sentence(found: BreakEven) -> str:
+    """What you need to believe, e.g. "NPV turns positive if AI capex is at most
+    $41.3B / year (now $72.0B / year)"; where no value in range does, it says so."""
+    label = _lower(FIELDS_BY_NAME[found.field].label)
+    now = f"(now {field_quantity(found.field, found.current)})"
+    positive = found.npv_now_usd >= 0
+    if found.value is None:
+        span = (
+            f"{field_quantity(found.field, found.low)} to {field_quantity(found.field, found.high)}"
+        )
+        if positive:
+            return f"NPV stays positive for any {label} from {span} {now}"
+        return f"No {label} from {span} turns NPV positive {now}"
+    bound = "at least" if found.rising else "at most"
+    verb = "stays positive while" if positive else "turns positive if"
+    return f"NPV {verb} {label} is {bound} {field_quantity(found.field, found.value)} {now}"
 
 
 def breakeven_json(results: Sequence[BreakEven]) -> dict[str, Any]:
     return {
         "target": "npv",
-        "results": [{"field": r.field, "value": r.value, "current": r.current} for r in results],
-    }
-
-
-def breakeven_text(results: Sequence[BreakEven]) -> str:
-    width = max(len(FIELDS_BY_NAME[r.field].label) for r in results)
-    return "\n".join(
-        f"Break-even {FIELDS_BY_NAME[r.field].label + ':':<{width + 1}}  "
-        f"{field_value_text(r.field, r.value)}  (now {format_number(r.current)})"
-        for r in results
-    )
-
-
-def sensitivity_json(base_npv_usd: float, swings: Sequence[Swing]) -> dict[str, Any]:
-    return {
-        "target": "npv",
-        "npv_usd": base_npv_usd,
+        "npv_usd": results[0].npv_now_usd if results else None,
         "results": [
             {
-                "field": s.field,
-                "low": s.low,
-                "high": s.high,
-                "npv_low_usd": s.npv_low_usd,
-                "npv_high_usd": s.npv_high_usd,
-                "swing_usd": s.swing_usd,
+                "field": r.field,
+                "value": r.value,
+                "current": r.current,
+                "npv_rises_with_field": r.rising,
+                "searched": [r.low, r.high],
+                "sentence": break_even_sentence(r),
             }
-            for s in swings
+            for r in results
         ],
     }
 
 
+def breakeven_text(results: Sequence[BreakEven]) -> str:
+    return "\n".join(break_even_sentence(r) for r in results)
+
+
+def _swing_json(s: Swing) -> dict[str, Any]:
+    return {
+        "field": s.field,
+        "low": s.low,
+        "high": s.high,
+        "npv_low_usd": s.npv_low_usd,
+        "npv_high_usd": s.npv_high_usd,
+        "swing_usd": s.swing_usd,
+    }
+
+
+def sensitivity_json(base_npv_usd: float, swings: Sequence[Swing]) -> dict[str, Any]:
+    """The business levers ranked by NPV swing ("results"); the evaluation settings
+    apart ("settings"), ranked the same way."""
+    return {
+        "target": "npv",
+        "npv_usd": base_npv_usd,
+        "results": [_swing_json(s) for s in swings if not s.is_setting],
+        "settings": [_swing_json(s) for s in swings if s.is_setting],
+    }
+
+
+def _span(s: Swing) -> str:
+    return f"{field_quantity(s.field, s.low)} to {field_quantity(s.field, s.high)}"
+
+
 def sensitivity_text(base_npv_usd: float, swings: Sequence[Swing]) -> str:
-    lines = [f"NPV now {format_money(base_npv_usd)}; each driver from low to high, others held:"]
-    for s in swings:
-        spec = FIELDS_BY_NAME[s.field]
-        lines.append(
-            f"  {spec.label:<34} {format_number(s.low):>9} to {format_number(s.high):<9} "
-            f"{format_money(s.npv_low_usd):>9} to {format_money(s.npv_high_usd):<9} "
+    width = max(len(_span(s)) for s in swings)
+
+    def line(s: Swing) -> str:
+        return (
+            f"  {FIELDS_BY_NAME[s.field].label:<34} {_span(s):<{width}}  NPV "
+            f"{format_money(s.npv_low_usd):>8} to {format_money(s.npv_high_usd):<8} "
             f"swing {format_money(s.swing_usd)}"
         )
+
+    lines = [f"NPV now {format_money(base_npv_usd)}. Business levers, each from low to high:"]
+    lines += [line(s) for s in swings if not s.is_setting]
+    lines.append("Evaluation settings (how the programme is measured, not levers):")
+    lines += [line(s) for s in swings if s.is_setting]
     return "\n".join(lines)
 
 

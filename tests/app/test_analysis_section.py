@@ -11,7 +11,7 @@ from whatif import load_presets
 from whatif.analysis import break_evens, percentiles, simulate
 from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR
-from whatif.reports import field_value_text
+from whatif.reports import break_even_sentence
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
@@ -41,16 +41,14 @@ def test_each_analysis_tab_renders_for_every_preset_instead_of_the_overview(
     assert len(app.get("vega_lite_chart")) == charts  # the overview's four are not drawn
 
 
-def test_the_break_even_table_shows_where_npv_is_zero_for_each_headline_driver(
-    page: Page,
-) -> None:
-    app = open_tab(page(preset="seed-leak"), "Break-even")
-    table = app.dataframe[0].value
-    expected = [
-        field_value_text(b.field, b.value) for b in break_evens(PRESETS["seed-leak"].scenario)
-    ]
-    assert list(table["NPV is zero at"]) == expected
-    assert "no break-even within the valid range" in expected
+def test_the_break_even_tab_says_what_you_need_to_believe_for_every_lever(page: Page) -> None:
+    app = open_tab(page(preset="meta-2025"), "Break-even")
+    shown = app.markdown[-1].value.replace("\\", "")
+    for found in break_evens(PRESETS["meta-2025"].scenario):
+        assert break_even_sentence(found) in shown
+    assert "NPV turns positive if AI capex is at most $2.07B / year (now $72.0B / year)" in shown
+    # Beliefs to test come before the levers that cannot turn NPV positive.
+    assert shown.index("turns positive if") < shown.index("turns NPV positive")
 
 
 def test_the_uncertainty_tab_shows_the_seeded_simulation_of_the_link(page: Page) -> None:
@@ -100,3 +98,11 @@ def test_the_map_takes_any_two_drivers_and_refuses_the_same_one_twice(page: Page
     assert len(app.get("vega_lite_chart")) == 1
     app.selectbox(key="map_y").set_value("horizon_years").run()
     assert "two different drivers" in app.info[0].value
+
+
+def test_sensitivity_ranks_business_levers_and_shows_settings_apart(page: Page) -> None:
+    app = open_tab(page(preset="meta-2025"), "Sensitivity")
+    assert len(app.get("vega_lite_chart")) == 1  # the tornado, of levers (tests/unit)
+    settings = list(app.dataframe[0].value["Setting"])
+    assert {"Horizon", "Discount rate", "Server useful life"} <= set(settings)
+    assert any("Evaluation settings" in m.value for m in app.markdown)

@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from tests.strategies import scenarios
 from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.analysis import (
+    EVALUATION_SETTINGS,
+    LEVERS,
+    SETTINGS,
     break_even,
     break_evens,
     compare,
@@ -82,6 +85,11 @@ def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
             continue
         assert spec.minimum <= found.value <= spec.maximum
         npv = evaluate(changed(scenario, **{found.field: found.value})).kpis.npv_usd
+        if spec.is_int:
+            # The first whole number on the positive side: one step back, NPV is negative.
+            back = found.value - 1 if found.rising else found.value + 1
+            assert npv >= 0 > evaluate(changed(scenario, **{found.field: back})).kpis.npv_usd
+            continue
         # Within 0.1% of the field's range of the true root: NPV's slope bounds the error.
         step = 0.001 * (spec.maximum - spec.minimum)
         nudged = [
@@ -90,6 +98,24 @@ def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
         ]
         assert min(nudged) <= npv <= max(nudged)
         assert nudged[0] * nudged[1] <= 0 or abs(npv) < 1
+
+
+def test_levers_and_settings_split_every_field_and_take_v3_names_when_they_arrive() -> None:
+    assert sorted(LEVERS + SETTINGS) == sorted(spec.name for spec in FIELDS)
+    assert LEVERS[:5] == HEADLINE_FIELDS and "capex_growth_pct_per_year" in LEVERS
+    assert {"horizon_years", "discount_rate_pct", "server_life_years"} <= set(SETTINGS)
+    assert {"tax_rate_pct", "diluted_shares_b"} <= set(SETTINGS)
+    # Model v3's drivers are levers by default; its lives and multiple are settings by name.
+    assert {"buildings_life_years", "pe_multiple"} <= EVALUATION_SETTINGS
+    assert [b.field for b in break_evens(Scenario())] == list(LEVERS)
+
+
+def test_break_even_says_which_way_npv_moves_and_where_it_searched() -> None:
+    capex = break_even(PRESETS["meta-2025"].scenario, "ai_capex_busd_per_year")
+    assert capex.rising is False and capex.value == pytest.approx(2.07, abs=0.005)
+    assert (capex.low, capex.high) == (0, 300) and capex.npv_now_usd < 0
+    users = break_even(PRESETS["seed-leak"].scenario, "ai_users")
+    assert users.rising is True and users.value == 22_308
 
 
 def test_the_seed_leak_breaks_even_at_about_105_pct_productivity() -> None:

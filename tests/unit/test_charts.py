@@ -148,3 +148,26 @@ def test_the_analysis_charts_build_for_edge_scenarios() -> None:
             analysis_charts.npv_histogram(simulate(scenario, draws=500)),
         ):
             json.dumps(chart.to_dict(), allow_nan=False)
+
+
+def rows_of(chart: alt.TopLevelMixin) -> list[dict[str, object]]:
+    """Every data row of a chart (its layers' and its datasets')."""
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_the_tornado_ranks_business_levers_and_leaves_out_the_settings() -> None:
+    preset = PRESETS["meta-2025"]
+    drivers = {
+        str(row.get("driver"))
+        for row in rows_of(
+            analysis_charts.tornado(
+                sensitivity(preset.scenario, preset.ranges),
+                evaluate(preset.scenario).kpis.npv_usd,
+            )
+        )
+    }
+    assert any(d.startswith("AI capex growth (0% a year to 73% a year)") for d in drivers)
+    assert not any(
+        d.startswith(("Horizon", "Server useful life", "Discount rate")) for d in drivers
+    )
