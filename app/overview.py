@@ -9,22 +9,26 @@ import pyarrow as pa
 import streamlit as st
 
 from whatif import FIELDS, Result, charts
-from whatif.formatting import escape_markdown
+from whatif.formatting import escape_markdown, payback_change
 from whatif.links import format_number
 from whatif.summary import kpi_tiles, year_table
+
+PAYBACK_TILE: Final = "Payback"
 
 
 def render_kpis(result: Result, reference: Result | None) -> None:
     """Seven tiles: the investor's four on the first row, the operating three below."""
     tiles = kpi_tiles(result, reference)
     for column, tile in zip([*st.columns(4), *st.columns(4)[:3]], tiles, strict=True):
+        delta, colour = tile.delta, tile.delta_colour
+        if tile.label == PAYBACK_TILE and reference:
+            delta, better = payback_change(result.kpis.payback_month, reference.kpis.payback_month)
+            # Streamlit points the arrow by the sign and colours it by delta_color:
+            # a later payback ("+14 months") is red, an earlier one green.
+            up = not (delta or "").startswith("-")
+            colour = "normal" if better == up else "inverse"
         column.metric(
-            tile.label,
-            tile.value,
-            delta=tile.delta,
-            delta_color=tile.delta_colour,
-            help=tile.help,
-            border=True,
+            tile.label, tile.value, delta=delta, delta_color=colour, help=tile.help, border=True
         )
 
 

@@ -84,6 +84,19 @@ def format_quantity(value: float, unit: str, *, whole: bool = False) -> str:
     return f"{_significant(value, whole)} {_spoken(unit)}"
 
 
+def payback_change(now: int | None, then: int | None) -> tuple[str | None, bool]:
+    """The payback month's change against a reference, and whether it is for the better:
+    ("+14 months", False), ("-3 months", True), ("never within horizon", False),
+    ("now within horizon", True); (None, True) when it did not move."""
+    if now == then:
+        return None, True
+    if now is None:
+        return "never within horizon", False
+    if then is None:
+        return "now within horizon", True
+    return f"{now - then:+,} months", now < then
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 46th."""
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
