@@ -22,7 +22,7 @@ from whatif.formatting import (
 )
 from whatif.model import Kpis
 from whatif.scenario import FIELDS_BY_NAME
-from whatif.scenario_sets import WeighedSet
+from whatif.scenario_sets import EXPECTED_KPIS, WeighedSet
 
 
 def _kpis_json(kpis: Kpis) -> dict[str, Any]:
@@ -160,13 +160,14 @@ def compare_json(
 
 
 def set_text(weighed: WeighedSet) -> str:
-    """One sentence per expected value, and the pooled spread."""
+    """The expected values and the pooled spread, in one paragraph."""
     weights = " / ".join(f"{w:g}%" for w in weighed.weights_pct)
-    e, pooled = weighed.expected, weighed.pooled_npv_usd
+    expected = ", ".join(
+        f"{label} {format_kpi(weighed.expected[name], kind)}" for name, label, kind in EXPECTED_KPIS
+    )
+    pooled = weighed.pooled_npv_usd
     return (
-        f"Expected with weights {weights}: NPV {format_kpi(e['npv_usd'], 'usd')}, "
-        f"ROI {format_kpi(e['roi_pct'], 'pct')}, EPS impact in year 1 "
-        f"{format_kpi(e['eps_impact_year1_usd'], 'eps')} per share; NPV pooled P10 to P90: "
+        f"Expected with weights {weights}: {expected}; NPV pooled P10 to P90: "
         f"{format_kpi(pooled['p10'], 'usd')} to {format_kpi(pooled['p90'], 'usd')}"
     )
 

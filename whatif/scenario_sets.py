@@ -24,7 +24,7 @@ import numpy as np
 
 from whatif.analysis import DEFAULT_DRAWS, DEFAULT_SEED, Ranges, Simulation, percentiles, simulate
 from whatif.correlations import Correlation
-from whatif.formatting import shown
+from whatif.formatting import EPS_UNIT, Kind, shown
 from whatif.links import decode_link, is_link
 from whatif.model import Kpis, evaluate
 from whatif.presets import PRESET_ID, Preset
@@ -33,9 +33,15 @@ from whatif.scenario import Scenario
 MIN_MEMBERS: Final = 2
 MAX_MEMBERS: Final = 4
 WEIGHT_TOLERANCE_PCT: Final = 0.01
-# The KPIs a set reports the probability-weighted sum of. Model version 3 adds
-# `npv_after_tax_usd` and `npv_per_share_usd` to Kpis: add each here, and only here.
-EXPECTED_KPIS: Final = ("npv_usd", "roi_pct", "eps_impact_year1_usd")
+# The KPIs a set reports the probability-weighted sum of (name, label, how it is shown).
+# Model version 3 adds `npv_after_tax_usd` and `npv_per_share_usd` to Kpis: add a line for
+# each here, and only here (the CLI, its JSON and the page follow), e.g.
+# ("npv_per_share_usd", f"After-tax NPV per share ({EPS_UNIT})", "eps").
+EXPECTED_KPIS: Final[tuple[tuple[str, str, Kind], ...]] = (
+    ("npv_usd", "NPV", "usd"),
+    ("roi_pct", "ROI", "pct"),
+    ("eps_impact_year1_usd", f"EPS impact, year 1 ({EPS_UNIT})", "eps"),
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Member:
     ranges: Ranges = field(default_factory=dict)
     correlations: tuple[Correlation, ...] = ()
     ignored: tuple[str, ...] = ()  # the parts of its link that were ignored, each named
+    preset_id: str | None = None  # the preset it is, or that its link starts from
 
 
 def resolve(item: str, presets: Mapping[str, Preset]) -> Member | str:
@@ -54,7 +61,9 @@ def resolve(item: str, presets: Mapping[str, Preset]) -> Member | str:
     item = item.strip()
     if item in presets:
         preset = presets[item]
-        return Member(preset.name, preset.scenario, preset.ranges, preset.correlations)
+        return Member(
+            preset.name, preset.scenario, preset.ranges, preset.correlations, preset_id=item
+        )
     if not is_link(item):
         if PRESET_ID.fullmatch(item):
             return f"{shown(item)!r}: no preset with this id"
@@ -67,6 +76,7 @@ def resolve(item: str, presets: Mapping[str, Preset]) -> Member | str:
         base.ranges if base else {},
         base.correlations if base else (),
         tuple(w.problem for w in decoded.warnings),
+        decoded.preset_id,
     )
 
 
@@ -110,7 +120,7 @@ class WeighedSet:
 def expected_values(kpis: Sequence[Kpis], weights_pct: Sequence[float]) -> dict[str, float | None]:
     """Each of EXPECTED_KPIS weighed by probability; undefined if any member's is."""
     expected: dict[str, float | None] = {}
-    for name in EXPECTED_KPIS:
+    for name, _, _ in EXPECTED_KPIS:
         values = [getattr(k, name) for k in kpis]
         defined = [v for v in values if v is not None]
         expected[name] = (

@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from whatif import load_presets
 from whatif.analysis import break_evens, percentiles, simulate
-from whatif.formatting import format_kpi
+from whatif.formatting import format_kpi, percentile_text
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.reports import break_even_sentence
+from whatif.scenario_sets import Member, resolve, weigh
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
@@ -68,28 +69,79 @@ def test_comparing_presets_shows_them_beside_the_current_scenario(page: Page) ->
     assert "Pick up to four presets" in app.info[0].value
     app.multiselect(key="compare_presets").set_value(["seed-leak", "capex-trap"]).run()
     table = app.dataframe[0].value
-    assert list(table["Scenario"]) == [
+    # One column per scenario (so the table fits), one row per KPI.
+    assert list(table.columns) == [
+        "KPI",
         "Current scenario",
         "Seed leak at list price",
         "Bear: the capex trap",
     ]
+    assert "EPS impact, year 1 ($ / share)" in list(table["KPI"])
     assert len(app.get("vega_lite_chart")) == 1
+    assert app.query_params["compare"] == "seed-leak,capex-trap"
 
 
 def test_a_pasted_bad_link_in_comparison_gets_a_clear_message(page: Page) -> None:
     app = open_tab(page(preset="meta-2025"), "Compare")
     app.text_area(key="compare_links").input(
-        "preset=capex-trap&colour=red\nprice_per_mtok_usd=abc"
+        "preset=capex-trap&colour=red\nprice_per_mtok_usd=abc\nPlease also compare the bull case"
     ).run()
     assert not app.exception
     messages = [w.value.replace("\\", "") for w in app.warning]
     assert any("Link 1" in m and "colour=red" in m for m in messages)
     assert any("Link 2" in m and "price_per_mtok_usd=abc" in m for m in messages)
-    assert list(app.dataframe[0].value["Scenario"]) == [
+    assert any("Line 3" in m and "not a link" in m for m in messages)
+    assert list(app.dataframe[0].value.columns)[1:] == [
         "Current scenario",
         "Link 1 (Bear: the capex trap)",
         "Link 2",
     ]
+
+
+def test_a_weighted_set_from_the_link_shows_its_expected_values(page: Page) -> None:
+    app = open_tab(
+        page(preset="meta-2025", compare="seed-leak,meta-2025,capex-trap", weights="25,50,25"),
+        "Compare",
+    )
+    assert not app.exception
+    ids = ["seed-leak", "meta-2025", "capex-trap"]
+    assert app.multiselect(key="compare_presets").value == ids
+    members = [resolve(i, PRESETS) for i in ids]
+    weighed = weigh([m for m in members if isinstance(m, Member)], [25, 50, 25])
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Expected NPV"] == format_kpi(weighed.expected["npv_usd"], "usd")
+    assert shown["Expected ROI"] == format_kpi(weighed.expected["roi_pct"], "pct")
+    pooled = weighed.pooled_npv_usd
+    assert shown["NPV, P10 to P90 (pooled)"] == (
+        f"{format_kpi(pooled['p10'], 'usd')} to {format_kpi(pooled['p90'], 'usd')}"
+    )
+    table = app.dataframe[0].value
+    assert list(table.iloc[0]) == ["Probability weight", "", "25%", "50%", "25%", "100%"]
+    assert table.columns[-1] == "Expected"
+
+
+def test_weights_that_do_not_add_up_are_refused_with_a_message(page: Page) -> None:
+    app = open_tab(page(preset="meta-2025"), "Compare")
+    app.multiselect(key="compare_presets").set_value(["seed-leak", "capex-trap"]).run()
+    app.text_input(key="compare_weights").input("60,30").run()
+    messages = [w.value.replace("\\", "") for w in app.warning]
+    assert any("add up to 100" in m for m in messages)
+    assert not any(m.label.startswith("Expected") for m in app.metric)
+    app.text_input(key="compare_weights").input("60,forty").run()
+    assert any("'forty' is not" in w.value.replace("\\", "") for w in app.warning)
+    app.text_input(key="compare_weights").input("60,40").run()
+    assert any(m.label == "Expected NPV" for m in app.metric)
+    assert app.query_params["weights"] == "60,40"
+
+
+def test_the_histogram_caption_says_where_the_headline_sits(page: Page) -> None:
+    app = open_tab(page(preset="meta-2025"), "Uncertainty")
+    preset = PRESETS["meta-2025"]
+    simulation = simulate(preset.scenario, preset.ranges, correlations=preset.correlations)
+    captions = " ".join(c.value.replace("\\", "") for c in app.caption)
+    assert f"the headline is {percentile_text(simulation.headline_percentile)}" in captions
+    assert "the headline is the 90th percentile" in captions
+    assert "not a central case" in captions
 
 
 def test_the_map_takes_any_two_drivers_and_refuses_the_same_one_twice(page: Page) -> None:

@@ -26,7 +26,7 @@ def members(*ids: str) -> list[Member]:
 def test_expected_values_are_the_probability_weighted_sums_of_each_kpi() -> None:
     weighed = weigh(members(*SET), [25, 50, 25])
     kpis = [evaluate(PRESETS[i].scenario).kpis for i in SET]
-    for name in EXPECTED_KPIS:
+    for name, _, _ in EXPECTED_KPIS:
         expected = 0.25 * getattr(kpis[0], name) + 0.5 * getattr(kpis[1], name)
         expected += 0.25 * getattr(kpis[2], name)
         assert weighed.expected[name] == pytest.approx(expected, rel=1e-12)
