@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -158,3 +161,32 @@ def test_sensitivity_ranks_business_levers_and_shows_settings_apart(page: Page) 
     settings = list(app.dataframe[0].value["Setting"])
     assert {"Horizon", "Discount rate", "Server useful life"} <= set(settings)
     assert any("Evaluation settings" in m.value for m in app.markdown)
+
+
+def test_an_impossible_correlation_matrix_is_named_on_the_page_and_the_rest_works(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(DEFAULT_PRESETS_DIR, tmp_path / "presets")
+    ranges = {name: [10, 90] for name in ("token_growth_pct_per_year", "in_house_share_pct")}
+    ranges["price_decline_pct_per_year"] = [20, 80]
+    pairs = [
+        ("price_decline_pct_per_year", "token_growth_pct_per_year", 0.7),
+        ("token_growth_pct_per_year", "in_house_share_pct", 0.7),
+        ("price_decline_pct_per_year", "in_house_share_pct", -0.7),
+    ]
+    document = {
+        "name": "Impossible",
+        "description": "Three drivers that cannot move together this way.",
+        "extends": "meta-2025",
+        "ranges": ranges,
+        "correlations": [{"fields": [a, b], "rank": r, "source": "x"} for a, b, r in pairs],
+    }
+    (tmp_path / "presets" / "impossible.json").write_text(json.dumps(document, indent=2))
+    monkeypatch.setenv("WHATIF_PRESETS_DIR", str(tmp_path / "presets"))
+    app = open_tab(page(preset="meta-2025"), "Uncertainty")
+    assert not app.exception
+    error = app.error[0].value.replace("\\", "")
+    assert "impossible.json" in error and "field correlations.2" in error
+    assert "price_decline_pct_per_year ~ in_house_share_pct" in error
+    assert "not positive definite" in error
+    assert len(app.get("vega_lite_chart")) == 1  # meta-2025's histogram still draws
