@@ -190,3 +190,28 @@ def test_an_impossible_correlation_matrix_is_named_on_the_page_and_the_rest_work
     assert "price_decline_pct_per_year ~ in_house_share_pct" in error
     assert "not positive definite" in error
     assert len(app.get("vega_lite_chart")) == 1  # meta-2025's histogram still draws
+
+
+def test_a_presets_correlations_are_named_under_the_histogram(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(DEFAULT_PRESETS_DIR, tmp_path / "presets")
+    document = {
+        "name": "Capex booms together",
+        "description": "The evidence case, with capex and its growth rising together.",
+        "extends": "meta-2025",
+        "correlations": [
+            {
+                "fields": ["ai_capex_busd_per_year", "capex_growth_pct_per_year"],
+                "rank": 0.6,
+                "source": "Guidance raised in the same quarters",
+            }
+        ],
+    }
+    (tmp_path / "presets" / "booms.json").write_text(json.dumps(document, indent=2))
+    monkeypatch.setenv("WHATIF_PRESETS_DIR", str(tmp_path / "presets"))
+    app = open_tab(page(preset="booms"), "Uncertainty")
+    assert not app.exception and not app.error
+    captions = " ".join(c.value.replace("\\", "") for c in app.caption)
+    assert "rank-correlated as the preset states (AI capex with AI capex growth" in captions
+    assert "Guidance raised in the same quarters" in captions
