@@ -77,11 +77,14 @@ def _fields_help() -> str:
 
 
 COMMANDS: Final = {
-    "breakeven": "the value of each headline driver at which NPV is zero, others held",
-    "sensitivity": "NPV at each driver's low and high value, largest swing first",
+    "breakeven": "what you need to believe: where each business lever turns NPV to zero, "
+    "others held, as a sentence",
+    "sensitivity": "NPV at each business lever's low and high value, largest swing first; "
+    "the evaluation settings apart",
     "compare": "KPIs of presets or links beside the scenario's; with --weights, as a "
     "scenario set: expected values and the pooled spread of NPV",
-    "simulate": "Monte Carlo of NPV, ROI and year-1 margin impact over the ranges",
+    "simulate": "Monte Carlo of NPV, ROI, year-1 margin and EPS impact over the ranges "
+    "(P10 to P90, and where the headline NPV sits)",
     "brief": "a one-page PDF brief of the scenario to circulate (landscape, vector charts)",
 }
 DEFAULT_BASE_URL: Final = "http://localhost:8501/"
