@@ -36,6 +36,8 @@ LINKS_KEY: Final = "compare_links"
 WEIGHTS_KEY: Final = "compare_weights"
 UNKNOWN_KEY: Final = "compare_unknown"
 EXPECTED_COLUMN: Final = "Expected"
+SPREAD: Final = ("p10", "p50", "p90")
+TILES_A_ROW: Final = 3  # a tile's label ("Expected EPS impact, year 1 ($ / share)") fits
 # The table's KPI rows; a KPI a set weighs that is not here (a newer model's) is added.
 KPI_ROWS: Final[tuple[tuple[str, str, Kind], ...]] = (
     ("roi_pct", "ROI", "pct"),
@@ -112,20 +114,17 @@ def _table(
 
 
 def _render_set(weighed: WeighedSet) -> None:
-    """The expected values and the pooled spread, as tiles."""
+    """The expected values, then the pooled spread of NPV, three tiles a row."""
     pooled = weighed.pooled_npv_usd
     tiles = [
         (f"Expected {label}", format_kpi(weighed.expected[name], kind))
         for name, label, kind in EXPECTED_KPIS
     ]
-    tiles.append(
-        (
-            "NPV, P10 to P90 (pooled)",
-            f"{format_kpi(pooled['p10'], 'usd')} to {format_kpi(pooled['p90'], 'usd')}",
-        )
-    )
-    for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
-        column.metric(label, value, border=True)
+    tiles += [(f"NPV, {key.upper()} (pooled)", format_kpi(pooled[key], "usd")) for key in SPREAD]
+    for start in range(0, len(tiles), TILES_A_ROW):
+        row = tiles[start : start + TILES_A_ROW]
+        for column, (label, value) in zip(st.columns(TILES_A_ROW), row, strict=False):
+            column.metric(label, value, border=True)
     st.caption(
         "Expected values are the probability-weighted sums of each scenario's own; the "
         "spread pools each scenario's own Monte Carlo draws in proportion to its weight."

@@ -22,6 +22,7 @@ from whatif.formatting import (
     format_kpi,
     format_money,
     format_quantity,
+    format_span,
     percentile_text,
 )
 from whatif.scenario import FIELDS_BY_NAME, Scenario
@@ -41,8 +42,7 @@ def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.Lay
     rows = []
     for rank, s in enumerate(swings[:TORNADO_ROWS]):
         spec = FIELDS_BY_NAME[s.field]
-        low, high = (format_quantity(v, spec.unit, whole=spec.is_int) for v in (s.low, s.high))
-        driver = f"{spec.label} ({low} to {high})"
+        driver = f"{spec.label} ({format_span(s.low, s.high, spec.unit, whole=spec.is_int)})"
         for end, value, npv in (
             ("Driver at its low value", s.low, s.npv_low_usd),
             ("Driver at its high value", s.high, s.npv_high_usd),
@@ -228,7 +228,7 @@ def comparison(items: Sequence[Compared]) -> alt.FacetChart:
             facet=alt.Facet("panel:N", sort=[panel for panel, *_ in COMPARISON_PANELS], title=None),
             columns=len(COMPARISON_PANELS),
         )
-        .resolve_scale(y="independent", x="independent")
+        .resolve_scale(y="independent", x="independent", xOffset="independent")
         .properties(
             title=title(
                 "How do the scenarios compare?",

@@ -76,12 +76,21 @@ def _spoken(unit: str) -> str:
 def format_quantity(value: float, unit: str, *, whole: bool = False) -> str:
     """A field's value in its unit as people write it: "$2.07B / year", "7.9% a year",
     "$5.00 / million tokens", "85,000 employees", "5.5 years"."""
+    return format_span(value, None, unit, whole=whole)
+
+
+def format_span(low: float, high: float | None, unit: str, *, whole: bool = False) -> str:
+    """A value, or a low-to-high span with its unit said once: "$1.00 to $15.00 / million
+    tokens", "1% to 5% more conversions", "30 to 120 trillion tokens a month"."""
     for prefix, scale in _MONEY_UNITS:
         if unit.startswith(prefix):
-            return format_money(value * scale) + unit[len(prefix) :]
+            values = [format_money(v * scale) for v in (low, high) if v is not None]
+            return " to ".join(values) + unit[len(prefix) :]
     if unit.startswith("%"):
-        return f"{_significant(value, whole)}%{_spoken(unit[1:])}"
-    return f"{_significant(value, whole)} {_spoken(unit)}"
+        values = [f"{_significant(v, whole)}%" for v in (low, high) if v is not None]
+        return " to ".join(values) + _spoken(unit[1:])
+    values = [_significant(v, whole) for v in (low, high) if v is not None]
+    return " to ".join(values) + f" {_spoken(unit)}"
 
 
 def payback_change(now: int | None, then: int | None) -> tuple[str | None, bool]:

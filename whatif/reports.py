@@ -17,7 +17,7 @@ from whatif.formatting import (
     Kind,
     format_kpi,
     format_money,
-    format_quantity,
+    format_span,
     percentile_text,
 )
 from whatif.model import Kpis
@@ -29,10 +29,11 @@ def _kpis_json(kpis: Kpis) -> dict[str, Any]:
     return {f.name: getattr(kpis, f.name) for f in fields(Kpis)}
 
 
-def field_quantity(field: str, value: float) -> str:
-    """A field's value in its unit as people write it, e.g. "$2.07B / year"."""
+def field_quantity(field: str, value: float, high: float | None = None) -> str:
+    """A field's value (or span up to `high`) in its unit as people write it, e.g.
+    "$2.07B / year", "$60.0B to $135B / year"."""
     spec = FIELDS_BY_NAME[field]
-    return format_quantity(value, spec.unit, whole=spec.is_int)
+    return format_span(value, high, spec.unit, whole=spec.is_int)
 
 
 def _lower(label: str) -> str:
@@ -47,9 +48,7 @@ def break_even_sentence(found: BreakEven) -> str:
     now = f"(now {field_quantity(found.field, found.current)})"
     positive = found.npv_now_usd >= 0
     if found.value is None:
-        span = (
-            f"{field_quantity(found.field, found.low)} to {field_quantity(found.field, found.high)}"
-        )
+        span = field_quantity(found.field, found.low, found.high)
         if positive:
             return f"NPV stays positive for any {label} from {span} {now}"
         return f"No {label} from {span} turns NPV positive {now}"
@@ -103,7 +102,7 @@ def sensitivity_json(base_npv_usd: float, swings: Sequence[Swing]) -> dict[str, 
 
 
 def _span(s: Swing) -> str:
-    return f"{field_quantity(s.field, s.low)} to {field_quantity(s.field, s.high)}"
+    return field_quantity(s.field, s.low, s.high)
 
 
 def sensitivity_text(base_npv_usd: float, swings: Sequence[Swing]) -> str:

@@ -114,10 +114,10 @@ def test_a_weighted_set_from_the_link_shows_its_expected_values(page: Page) -> N
     shown = {m.label: m.value for m in app.metric}
     assert shown["Expected NPV"] == format_kpi(weighed.expected["npv_usd"], "usd")
     assert shown["Expected ROI"] == format_kpi(weighed.expected["roi_pct"], "pct")
-    pooled = weighed.pooled_npv_usd
-    assert shown["NPV, P10 to P90 (pooled)"] == (
-        f"{format_kpi(pooled['p10'], 'usd')} to {format_kpi(pooled['p90'], 'usd')}"
-    )
+    for key in ("p10", "p50", "p90"):
+        assert shown[f"NPV, {key.upper()} (pooled)"] == format_kpi(
+            weighed.pooled_npv_usd[key], "usd"
+        )
     table = app.dataframe[0].value
     assert list(table.iloc[0]) == ["Probability weight", "", "25%", "50%", "25%", "100%"]
     assert table.columns[-1] == "Expected"

@@ -196,8 +196,8 @@ def test_breakeven_json_gives_every_lever_with_its_value_or_null_and_a_sentence(
     assert found["ad_conversion_lift_pct"] is None
     sentences = {r["field"]: r["sentence"] for r in document["results"]}
     assert sentences["ad_conversion_lift_pct"] == (
-        "NPV stays positive for any ad-conversion lift from 0% more conversions to 20% more "
-        "conversions (now 2% more conversions)"
+        "NPV stays positive for any ad-conversion lift from 0% to 20% more conversions "
+        "(now 2% more conversions)"
     )
 
 
@@ -207,7 +207,7 @@ def test_breakeven_says_what_you_need_to_believe_in_units_people_write(
     assert main(["breakeven", "--preset", "meta-2025"]) == 0
     out = capsys.readouterr().out
     assert "NPV turns positive if AI capex is at most $2.07B / year (now $72.0B / year)" in out
-    assert "No token volume growth from -90% a year to 1,000% a year turns NPV positive" in out
+    assert "No token volume growth from -90% to 1,000% a year turns NPV positive" in out
 
 
 def test_options_before_or_after_the_command_mean_the_same() -> None:
