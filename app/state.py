@@ -24,7 +24,14 @@ import streamlit as st
 from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, presets_dir
 from whatif.documents import DocumentError
 from whatif.formatting import escape_markdown
-from whatif.links import FINGERPRINT_PARAM, PRESET_PARAM, VERSION_PARAM, format_number
+from whatif.links import (
+    COMPARE_PARAM,
+    FINGERPRINT_PARAM,
+    PRESET_PARAM,
+    VERSION_PARAM,
+    WEIGHTS_PARAM,
+    format_number,
+)
 from whatif.presets import DEFAULT_PRESET_ID, Preset, PresetError, fingerprint
 from whatif.pricebook import PriceBook, load_pricebook, pricebook_path
 from whatif.scenario import MODEL_VERSION
@@ -183,6 +190,13 @@ def sync_field_params(scenario: Scenario, base: Scenario) -> None:
         value = getattr(scenario, spec.name)
         same = value == getattr(base, spec.name)
         _put_param(spec.name, None if same else format_number(value, spec))
+
+
+def sync_set_params(preset_ids: list[str], weights: str) -> None:
+    """The Compare tab's scenario set in the address bar: its presets and their weights.
+    Pass no ids for a set with a pasted link in it (a link cannot carry another link)."""
+    _put_param(COMPARE_PARAM, ",".join(preset_ids) or None)
+    _put_param(WEIGHTS_PARAM, weights.strip() or None if preset_ids else None)
 
 
 @st.fragment(run_every=timedelta(minutes=10))

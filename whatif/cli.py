@@ -25,7 +25,6 @@ from whatif import analyst
 from whatif.analysis import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
-    Compared,
     break_evens,
     compare,
     sensitivity,
@@ -54,7 +53,8 @@ from whatif.reports import (
     simulate_json,
     simulate_text,
 )
-from whatif.scenario import FIELDS
+from whatif.scenario import FIELDS, Scenario
+from whatif.scenario_sets import Member, count_problem, read_weights, resolve, weigh
 from whatif.summary import KPI_LABELS, kpi_tiles, year_table
 
 EXIT_USAGE: Final = 2
@@ -81,10 +81,14 @@ def _fields_help() -> str:
 
 
 COMMANDS: Final = {
-    "breakeven": "the value of each headline driver at which NPV is zero, others held",
-    "sensitivity": "NPV at each driver's low and high value, largest swing first",
-    "compare": "KPIs of presets or links beside the scenario's",
-    "simulate": "Monte Carlo of NPV, ROI and year-1 margin impact over the ranges",
+    "breakeven": "what you need to believe: where each business lever turns NPV to zero, "
+    "others held, as a sentence",
+    "sensitivity": "NPV at each business lever's low and high value, largest swing first; "
+    "the evaluation settings apart",
+    "compare": "KPIs of presets or links beside the scenario's; with --weights, as a "
+    "scenario set: expected values and the pooled spread of NPV",
+    "simulate": "Monte Carlo of NPV, ROI, year-1 margin and EPS impact over the ranges "
+    "(P10 to P90, and where the headline NPV sits)",
     "brief": "a one-page PDF brief of the scenario to circulate (landscape, vector charts)",
 }
 DEFAULT_BASE_URL: Final = "http://localhost:8501/"
@@ -111,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
                 nargs="+",
                 metavar="PRESET-OR-LINK",
                 help="2 to 4 preset ids or share links",
+            )
+            command.add_argument(
+                "--weights",
+                metavar="W,W[,W,W]",
+                help="weigh the items as a scenario set: one probability per item, percent, "
+                "summing to 100 (expected values and the pooled P10 to P90 of NPV)",
             )
         if name == "brief":
             command.add_argument(
@@ -222,23 +232,36 @@ def render_table(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _compared(items: Sequence[str], presets: PresetSet) -> list[Compared]:
-    """Each compare item, a preset id or a link, as a labelled scenario."""
-    if not 2 <= len(items) <= 4:
-        raise InputError(f"compare takes 2 to 4 presets or links, not {len(items)}")
-    chosen, problems = [], []
+def _members(items: Sequence[str], presets: PresetSet) -> list[Member]:
+    """Each compare item, a preset id or a link, as a scenario; InputError names bad ones."""
+    problem = count_problem(len(items))
+    if problem:
+        raise InputError(problem)
+    members, problems = [], []
     for item in items:
-        if item in presets.presets:
-            chosen.append((presets.presets[item].name, presets.presets[item].scenario))
-            continue
-        decoded = decode_link(item, presets.presets)
-        if decoded.warnings or not parse_params(item):
-            reasons = "; ".join(w.problem for w in decoded.warnings) or "no preset or link"
-            problems.append(f"{item!r}: {reasons}")
-        chosen.append((item, decoded.scenario))
+        member = resolve(item, presets.presets)
+        if isinstance(member, str):
+            problems.append(member)
+        elif member.ignored:
+            problems.append(f"{item!r}: " + "; ".join(member.ignored))
+        else:
+            members.append(member)
     if problems:
         raise InputError("\n".join(problems))
-    return compare(chosen)
+    return members
+
+
+def _compare(args: argparse.Namespace, scenario: Scenario, presets: PresetSet) -> tuple[Any, str]:
+    members = _members(args.items, presets)
+    others = compare([(m.label, m.scenario) for m in members])
+    (current,) = compare([("Current scenario", scenario)])
+    weighed = None
+    if args.weights is not None:
+        weights = read_weights(args.weights, len(members))
+        if isinstance(weights, str):
+            raise InputError(f"--weights: {weights}")
+        weighed = weigh(members, weights)
+    return compare_json(current, others, weighed), compare_text(current, others, weighed)
 
 
 def _base_url(args: argparse.Namespace) -> str:
@@ -301,15 +324,16 @@ def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tu
         npv, swings = evaluate(scenario).kpis.npv_usd, sensitivity(scenario, ranges)
         return sensitivity_json(npv, swings), sensitivity_text(npv, swings)
     if args.command == "compare":
-        others = _compared(args.items, presets)
-        (current,) = compare([("Current scenario", scenario)])
-        return compare_json(current, others), compare_text(current, others)
+        return _compare(args, scenario, presets)
     if args.command == "brief":
         return _brief(args, decoded, presets)
     if args.command == "simulate":
         if not 1 <= args.draws <= MAX_DRAWS:
             raise InputError(f"--draws must be 1 to {MAX_DRAWS:,}")
-        simulation = simulate(scenario, ranges, draws=args.draws, seed=args.seed)
+        correlations = preset.correlations if preset else ()
+        simulation = simulate(
+            scenario, ranges, draws=args.draws, seed=args.seed, correlations=correlations
+        )
         return simulate_json(simulation), simulate_text(simulation)
     result = evaluate(scenario)
     return result_to_json(result), render_table(result)

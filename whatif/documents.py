@@ -10,6 +10,7 @@ pre-commit hooks (`annotations`), one line per broken rule.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -96,6 +97,27 @@ def key_position(text: str, path: Sequence[str | int]) -> tuple[int | None, int 
         return None, None
     line_start = text.rfind("\n", 0, at) + 1
     return text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def _past_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\n\r":
+        at += 1
+    return at
+
+
+def line_of_item(text: str, key: str, index: int) -> int | None:
+    """The line on which item `index` of the array under `"key"` starts, if it is found."""
+    found = re.search(re.escape(json.dumps(key)) + r"\s*:\s*\[", text)
+    if found is None:
+        return None
+    decoder, at = json.JSONDecoder(), found.end()
+    for _ in range(index):
+        try:
+            _, at = decoder.raw_decode(text, _past_space(text, at))
+        except ValueError:
+            return None
+        at = _past_space(text, at) + 1  # past the comma
+    return text.count("\n", 0, _past_space(text, at)) + 1
 
 
 def decode_bytes(raw: bytes, file: str) -> str | DocumentError:

@@ -11,8 +11,10 @@ browsers and Streamlit read it) and says so; numbers may carry an exponent
 (`1e3`) but not NaN, infinity, spaces or digit separators; an integer field
 accepts only whole numbers; when the link's revenue falls below the ad revenue
 the link's revenue parameters are ignored. Streamlit's own `embed` and
-`embed_options` parameters pass silently, and so does `view=present` (the
-presentation layout of the page, which changes no number).
+`embed_options` parameters pass silently, and so do `view=present` (the
+presentation layout of the page, which changes no number) and the scenario set
+the Compare tab weighs, `compare=ID,ID[,ID,ID]&weights=W,W[,W,W]` (preset ids and
+percent weights, read by whatif/scenario_sets.py).
 
 Links outlive model versions. Every link written now carries
 `model_version=3`. A link written for an earlier version v (`model_version=2`,
@@ -68,9 +70,13 @@ VERSION_PARAM: Final = "model_version"
 FINGERPRINT_PARAM: Final = "preset_fp"
 VIEW_PARAM: Final = "view"  # the page's layout, not the scenario: `view=present`
 VIEWS: Final = frozenset({"present"})
+COMPARE_PARAM: Final = "compare"  # the Compare tab's scenario set: preset ids, comma-separated
+WEIGHTS_PARAM: Final = "weights"  # and their probability weights, percent
 _FINGERPRINT: Final = re.compile(rf"[0-9a-f]{{{FINGERPRINT_CHARS}}}")
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
-_OWN_PARAMS: Final = frozenset({PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM})
+_OWN_PARAMS: Final = frozenset(
+    {PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM, COMPARE_PARAM, WEIGHTS_PARAM}
+)
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Params = str | Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]]
@@ -109,9 +115,7 @@ class LinkDecode:
 def parse_params(params: Params) -> list[tuple[str, str]]:
     """Name/value pairs, in order, from a URL, a query string, a mapping or pairs."""
     if isinstance(params, str):
-        query = params.split("#", 1)[0]
-        query = query.split("?", 1)[1] if "?" in query else query
-        return parse_qsl(query, keep_blank_values=True, max_num_fields=None)
+        return parse_qsl(_query(params), keep_blank_values=True, max_num_fields=None)
     if isinstance(params, Mapping):
         pairs: list[tuple[str, str]] = []
         for key, value in params.items():
@@ -119,6 +123,17 @@ def parse_params(params: Params) -> list[tuple[str, str]]:
             pairs.extend((str(key), str(v)) for v in values)
         return pairs
     return [(str(k), str(v)) for k, v in params]
+
+
+def is_link(text: str) -> bool:
+    """Whether text is a link or a query string: it carries a `name=value` parameter.
+    A line of plain text is not one, even though a query parser would read it as a name."""
+    return "=" in _query(text)
+
+
+def _query(text: str) -> str:
+    query = text.split("#", 1)[0]
+    return query.split("?", 1)[1] if "?" in query else query
 
 
 def format_number(value: float, spec: FieldSpec | None = None) -> str:

@@ -4,10 +4,13 @@ Loading never raises for a bad file and never writes: it returns the valid
 presets plus one `PresetError` per bad file (file name; line and column for
 JSON syntax errors; the field and the rule broken for bad values).
 
-A preset may say `"extends": "ID"`: its values (and ranges) merge over those
+A preset may say `"extends": "ID"`: its values (and ranges, and correlations) merge over those
 of preset ID, which may extend another, at most `MAX_EXTENDS` links deep. A
 missing parent, a loop or a parent that cannot be loaded is an error for the
 file that extends it, named; every other preset keeps working.
+
+Its optional `"correlations"` (whatif/correlations.py) are read after the merge, so a
+pair may name a range the parent gives; a bad entry is named by its line and pair.
 """
 
 from __future__ import annotations
@@ -23,12 +26,19 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from whatif.correlations import (
+    Correlation,
+    CorrelationProblem,
+    correlations_json_schema,
+    read_correlations,
+)
 from whatif.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
     decode_bytes,
     invalid,
     key_position,
+    line_of_item,
     read_object,
 )
 from whatif.formatting import did_you_mean, shown
@@ -74,6 +84,8 @@ class PresetFile(BaseModel):
         default_factory=dict,
         description="Optional [low, high] per field for sensitivity and Monte Carlo.",
     )
+    # Checked by whatif/correlations.py's reader, which names the entry's line and pair.
+    correlations: Any = Field(default_factory=list)
 
 
 # The keys a preset file may have, as written in it, for a "did you mean".
@@ -95,6 +107,7 @@ class Preset:
     scenario: Scenario
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     extends: str | None = None
+    correlations: tuple[Correlation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,12 @@ def _build(draft: _Draft, parent: Preset | None) -> Preset | PresetError:
                 draft.file, problem, line=line, column=column, field=f"ranges.{shown(name)}"
             )
     own_ranges = {name: (low, high) for name, (low, high) in shape.ranges.items()}
+    ranges = {**(parent.ranges if parent else {}), **own_ranges}
+    correlations = read_correlations(
+        shape.correlations, ranges, parent.correlations if parent else ()
+    )
+    if isinstance(correlations, CorrelationProblem):
+        return _correlation_error(draft, correlations)
     return Preset(
         id=draft.id,
         name=shape.name,
@@ -190,8 +209,25 @@ def _build(draft: _Draft, parent: Preset | None) -> Preset | PresetError:
         sources=tuple(shape.sources),
         values=values,
         scenario=scenario,
-        ranges={**(parent.ranges if parent else {}), **own_ranges},
+        ranges=ranges,
         extends=shape.extends,
+        correlations=correlations,
+    )
+
+
+def _correlation_error(draft: _Draft, problem: CorrelationProblem) -> PresetError:
+    """The problem at its entry's line (0-based entry, as other fields' positions are)."""
+    at = problem.index
+    line = (
+        key_position(draft.text, ["correlations"])[0]
+        if at is None
+        else line_of_item(draft.text, "correlations", at)
+    )
+    return PresetError(
+        draft.file,
+        problem.message,
+        line=line,
+        field="correlations" if at is None else f"correlations.{at}",
     )
 
 
@@ -359,6 +395,7 @@ def preset_json_schema() -> dict[str, Any]:
             for spec in FIELDS
         },
     }
+    schema["properties"]["correlations"] = correlations_json_schema()
     return {
         **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money
+from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money, payback_change
 from whatif.links import format_number
 from whatif.model import Result
 from whatif.scenario import FIELDS, Scenario
@@ -76,6 +76,19 @@ def _delta(now: float | None, then: float | None, kind: DeltaKind) -> str | None
     return f"{now - then:+,.2f} pp vs preset"
 
 
+def _payback_delta(now: int | None, then: int | None) -> tuple[str | None, DeltaColour]:
+    """The payback tile's change ("+14 months", "never within horizon") and its colour.
+
+    A tile's arrow points by the delta's sign and its colour follows `delta_colour`,
+    so a later payback ("+14 months", up) is red and an earlier one green.
+    """
+    delta, better = payback_change(now, then)
+    if delta is None:
+        return None, "off"
+    up = not delta.startswith("-")
+    return f"{delta} vs preset", "normal" if better == up else "inverse"
+
+
 # The tiles in rows: what an investor asks, what the programme returns, what it costs
 # to run. The page draws one row of tiles per entry; the CLI lists them in this order.
 TILE_ROWS: Final = (4, 4, 3)
@@ -113,6 +126,9 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
 
     share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
     rate = format_number(s.discount_rate_pct)
+    payback_delta, payback_colour = _payback_delta(k.payback_month, r.payback_month if r else None)
+    if r is None:
+        payback_delta, payback_colour = None, "off"
     return [
         Tile(
             KPI_LABELS["npv_per_share_usd"],
@@ -170,8 +186,8 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
         Tile(
             KPI_LABELS["payback_month"],
             payback_text(k.payback_month, s.horizon_years, short=True),
-            None,
-            "off",
+            payback_delta,
+            payback_colour,
             "First month in which cumulative net cash is no longer negative "
             f"(“> {s.horizon_years} years”: not within the horizon).",
         ),

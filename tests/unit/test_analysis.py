@@ -12,12 +12,16 @@ from hypothesis import strategies as st
 from tests.strategies import scenarios
 from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.analysis import (
+    EVALUATION_SETTINGS,
+    LEVERS,
+    SETTINGS,
     break_even,
     break_evens,
     compare,
     driver_range,
     find_roots,
     npv_grid,
+    percentiles,
     sensitivity,
     simulate,
 )
@@ -81,6 +85,11 @@ def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
             continue
         assert spec.minimum <= found.value <= spec.maximum
         npv = evaluate(changed(scenario, **{found.field: found.value})).kpis.npv_usd
+        if spec.is_int:
+            # The first whole number on the positive side: one step back, NPV is negative.
+            back = found.value - 1 if found.rising else found.value + 1
+            assert npv >= 0 > evaluate(changed(scenario, **{found.field: back})).kpis.npv_usd
+            continue
         # Within 0.1% of the field's range of the true root: NPV's slope bounds the error.
         step = 0.001 * (spec.maximum - spec.minimum)
         nudged = [
@@ -89,6 +98,24 @@ def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
         ]
         assert min(nudged) <= npv <= max(nudged)
         assert nudged[0] * nudged[1] <= 0 or abs(npv) < 1
+
+
+def test_levers_and_settings_split_every_field_and_take_v3_names_when_they_arrive() -> None:
+    assert sorted(LEVERS + SETTINGS) == sorted(spec.name for spec in FIELDS)
+    assert LEVERS[:5] == HEADLINE_FIELDS and "capex_growth_pct_per_year" in LEVERS
+    assert {"horizon_years", "discount_rate_pct", "server_life_years"} <= set(SETTINGS)
+    assert {"tax_rate_pct", "diluted_shares_b"} <= set(SETTINGS)
+    # Model v3's drivers are levers by default; its lives and multiple are settings by name.
+    assert {"buildings_life_years", "pe_multiple"} <= EVALUATION_SETTINGS
+    assert [b.field for b in break_evens(Scenario())] == list(LEVERS)
+
+
+def test_break_even_says_which_way_npv_moves_and_where_it_searched() -> None:
+    capex = break_even(PRESETS["meta-2025"].scenario, "ai_capex_busd_per_year")
+    assert capex.rising is False and capex.value == pytest.approx(101.663, abs=0.005)
+    assert (capex.low, capex.high) == (0, 300) and capex.npv_now_usd < 0
+    users = break_even(PRESETS["seed-leak"].scenario, "ai_users")
+    assert users.rising is True and users.value == 22_308
 
 
 def test_the_seed_leak_breaks_even_at_about_105_pct_productivity() -> None:
@@ -205,7 +232,7 @@ def test_monte_carlo_collapses_to_the_deterministic_npv_when_ranges_shrink_to_a_
     s = PRESETS["seed-leak"].scenario
     point = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
     simulation = simulate(s, point, draws=500)
-    p50 = simulation.percentiles(simulation.result.npv_usd)["p50"]
+    p50 = percentiles(simulation.result.npv_usd)["p50"]
     assert p50 == pytest.approx(evaluate(s).kpis.npv_usd, rel=1e-9)
     assert simulation.probability_npv_positive == 1.0
 
@@ -218,7 +245,7 @@ def test_monte_carlo_draws_stay_inside_each_drivers_range() -> None:
     assert np.all(np.isfinite(npv))
     low = evaluate(preset.scenario).kpis.npv_usd - sum(s.swing_usd for s in swings)
     assert npv.min() > low
-    summary = simulation.percentiles(npv)
+    summary = percentiles(npv)
     assert summary["p10"] <= summary["p50"] <= summary["p90"]  # type: ignore[operator]
 
 
@@ -231,6 +258,39 @@ def test_monte_carlo_draws_whole_months_of_ramp_up() -> None:
     months = [changed(s, benefit_ramp_months=n) for n in range(6, 25)]
     possible = {round(evaluate(m).kpis.npv_usd, -3) for m in months}
     assert {round(float(v), -3) for v in simulation.result.npv_usd} <= possible
+
+
+@pytest.mark.parametrize("preset_id", sorted(PRESETS))
+def test_every_shipped_presets_headline_npv_is_its_central_case(preset_id: str) -> None:
+    # MODEL.md: the point NPV lies between P25 and P75 of its own (correlated) draws, so
+    # a headline never reads as a P90 that readers take for the expected value.
+    preset = PRESETS[preset_id]
+    simulation = simulate(preset.scenario, preset.ranges, correlations=preset.correlations)
+    spread = percentiles(simulation.result.npv_usd)
+    assert spread["p25"] is not None and spread["p75"] is not None
+    assert spread["p25"] <= simulation.headline_npv_usd <= spread["p75"]
+
+
+def test_the_headline_is_placed_among_its_draws_by_percentile_rank() -> None:
+    s = PRESETS["meta-2025"].scenario
+    simulation = simulate(s, PRESETS["meta-2025"].ranges, draws=4000)
+    npv = simulation.result.npv_usd
+    assert simulation.headline_npv_usd == evaluate(s).kpis.npv_usd
+    assert simulation.headline_percentile == pytest.approx(
+        100 * np.mean(npv < simulation.headline_npv_usd), abs=0.05
+    )
+    # Every draw equal to the headline: it sits in the middle.
+    point = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
+    assert simulate(s, point, draws=50).headline_percentile == 50
+
+
+def test_weighted_percentiles_count_each_value_by_its_weight() -> None:
+    values = np.array([1.0, 2.0, 3.0, np.nan])
+    assert percentiles(values)["p50"] == 2.0
+    # 3.0 carries 80% of the weight, so every percentile from P25 up is 3.
+    weighted = percentiles(values, np.array([0.1, 0.1, 0.8, 5.0]))
+    assert (weighted["p10"], weighted["p25"], weighted["p90"]) == (1.0, 3.0, 3.0)
+    assert percentiles(np.array([np.nan])) == dict.fromkeys(("p10", "p25", "p50", "p75", "p90"))
 
 
 def test_scenario_table_holds_the_base_for_fields_not_varied() -> None:

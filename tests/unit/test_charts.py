@@ -155,3 +155,52 @@ def test_the_analysis_charts_build_for_edge_scenarios() -> None:
             analysis_charts.npv_histogram(simulate(scenario, draws=500)),
         ):
             json.dumps(chart.to_dict(), allow_nan=False)
+
+
+def rows_of(chart: alt.TopLevelMixin) -> list[dict[str, object]]:
+    """Every data row of a chart (its layers' and its datasets')."""
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_the_tornado_ranks_business_levers_and_leaves_out_the_settings() -> None:
+    preset = PRESETS["meta-2025"]
+    drivers = {
+        str(row.get("driver"))
+        for row in rows_of(
+            analysis_charts.tornado(
+                sensitivity(preset.scenario, preset.ranges),
+                evaluate(preset.scenario).kpis.npv_usd,
+            )
+        )
+    }
+    assert any(d.startswith("AI capex growth (0% to 20% a year)") for d in drivers)
+    assert any(d.startswith("AI-driven ad growth (1% to 7% a year)") for d in drivers)
+    assert not any(
+        d.startswith(("Horizon", "Server useful life", "Discount rate")) for d in drivers
+    )
+
+
+def test_the_comparison_puts_each_unit_and_horizon_in_its_own_panel() -> None:
+    items = compare([(p.name, p.scenario) for p in PRESETS.values()])
+    chart = analysis_charts.comparison(items)
+    spec = chart.to_dict()
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    # Shared across panels, the offset scale draws every bar one pixel wide.
+    assert spec["resolve"]["scale"]["xOffset"] == "independent"
+    panels = {(row["panel"], row["metric"]) for row in rows_of(chart)}
+    assert panels == {
+        ("NPV over the horizon, $B", "NPV"),
+        ("Year 1, $B", "Token spend"),
+        ("Year 1, $B", "Operating impact"),
+        ("EPS impact, year 1, $ / share", "EPS impact"),
+    }
+
+
+def test_the_histogram_marks_the_current_scenario_with_its_percentile() -> None:
+    preset = PRESETS["meta-2025"]
+    simulation = simulate(preset.scenario, preset.ranges, draws=2000)
+    rows = rows_of(analysis_charts.npv_histogram(simulation))
+    (here,) = [row for row in rows if str(row.get("label", "")).startswith("This scenario")]
+    assert here["x"] == pytest.approx(simulation.headline_npv_usd / 1e9)
+    assert here["label"] == "This scenario: the 50th percentile"

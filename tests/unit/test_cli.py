@@ -27,7 +27,7 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.analysis import break_evens
+from whatif.analysis import LEVERS, SETTINGS, break_evens
 from whatif.cli import console, main
 from whatif.links import format_number
 
@@ -236,14 +236,32 @@ def test_help_lists_every_field_with_its_unit_and_range() -> None:
     assert "horizon_years" in done.stdout
 
 
-def test_breakeven_json_lists_the_five_headline_drivers_with_values_or_null() -> None:
+def test_breakeven_json_gives_every_lever_with_its_value_or_null_and_a_sentence() -> None:
     document = json_of(["breakeven", "--preset", "seed-leak", "--json"])
     assert document["target"] == "npv"
-    assert [r["field"] for r in document["results"]] == list(HEADLINE_FIELDS)
+    assert [r["field"] for r in document["results"]] == list(LEVERS)
+    assert [r["field"] for r in document["results"]][:5] == list(HEADLINE_FIELDS)
     found = {r["field"]: r["value"] for r in document["results"]}
     expected = {b.field: b.value for b in break_evens(PRESETS["seed-leak"].scenario)}
     assert found == expected
     assert found["ad_conversion_lift_pct"] is None
+    sentences = {r["field"]: r["sentence"] for r in document["results"]}
+    assert sentences["ad_conversion_lift_pct"] == (
+        "NPV stays positive for any ad-conversion lift from 0% to 20% more conversions "
+        "(now 2% more conversions)"
+    )
+
+
+def test_breakeven_says_what_you_need_to_believe_in_units_people_write(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["breakeven", "--preset", "meta-2025"]) == 0
+    out = capsys.readouterr().out
+    assert "NPV turns positive if AI capex is at most $102B / year (now $135B / year)" in out
+    assert (
+        "NPV turns positive if AI-driven ad growth is at least 5.42% a year (now 4% a year)" in out
+    )
+    assert "No token volume growth from -90% to 1,000% a year turns NPV positive" in out
 
 
 def test_options_before_or_after_the_command_mean_the_same() -> None:
@@ -254,8 +272,12 @@ def test_options_before_or_after_the_command_mean_the_same() -> None:
 
 def test_sensitivity_json_is_sorted_by_swing_and_uses_the_presets_ranges() -> None:
     document = json_of(["sensitivity", "--preset", "seed-leak", "--json"])
-    swings = [r["swing_usd"] for r in document["results"]]
-    assert swings == sorted(swings, reverse=True)
+    for part in ("results", "settings"):
+        swings = [r["swing_usd"] for r in document[part]]
+        assert swings == sorted(swings, reverse=True)
+    # Business levers are ranked; the settings of the evaluation stand apart.
+    assert {r["field"] for r in document["results"]} == set(LEVERS)
+    assert {r["field"] for r in document["settings"]} == set(SETTINGS)
     productivity = next(r for r in document["results"] if r["field"] == "productivity_gain_pct")
     assert (productivity["low"], productivity["high"]) == (100, 900)
 
@@ -265,8 +287,13 @@ def test_simulate_json_reproduces_for_a_seed_and_reports_percentiles() -> None:
     first, again = json_of(argv), json_of(argv)
     assert first == again
     npv = first["npv_usd"]
-    assert npv["p10"] <= npv["p50"] <= npv["p90"]
+    assert npv["p10"] <= npv["p25"] <= npv["p50"] <= npv["p75"] <= npv["p90"]
+    for key in ("roi_pct", "margin_impact_year1_pp", "eps_impact_year1_usd"):
+        assert list(first[key]) == ["p10", "p25", "p50", "p75", "p90"]
     assert 0 <= first["probability_npv_positive"] <= 1 and first["draws"] == 2000
+    headline = first["headline"]
+    assert headline["npv_usd"] == evaluate(PRESETS["meta-2025"].scenario).kpis.npv_usd
+    assert 0 <= headline["percentile"] <= 100
 
 
 def test_compare_json_gives_each_item_and_its_difference_from_the_current_scenario() -> None:
@@ -304,9 +331,10 @@ def test_bad_analysis_input_exits_2_naming_it(
 
 def test_each_analysis_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> None:
     for command, phrase in (
-        ("breakeven", "Break-even Productivity gain:"),
-        ("sensitivity", "swing"),
+        ("breakeven", "NPV stays positive while productivity gain is at least 105% more output"),
+        ("sensitivity", "Evaluation settings (how the programme is measured, not levers):"),
         ("simulate", "Probability that NPV > 0"),
+        ("simulate", "percentile of its draws"),
     ):
         assert main([command, "--preset", "seed-leak"]) == 0
         assert phrase in capsys.readouterr().out
