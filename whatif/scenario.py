@@ -87,8 +87,8 @@ class Scenario(BaseModel):
         label="Token volume",
         unit="trillion tokens / month",
         help="LLM tokens the company's staff consume each month, in trillions.",
-        source="2026 'Claudeonomics' leak: over 85,000 Meta employees consumed more "
-        "than 60 trillion tokens in 30 days.",
+        source="2026 'Claudeonomics' leak: over 85,000 users at Meta consumed more than 60 "
+        "trillion tokens in 30 days (PANews reports them as employees).",
     )
     price_per_mtok_usd: float = _field(
         5,
@@ -126,7 +126,7 @@ class Scenario(BaseModel):
         help="Lift in ad conversions from AI ranking; passes 1:1 into ad revenue.",
         source="Meta reported +1% to +5% conversion lifts from individual model "
         "launches; PANews: 'even if the advertising conversion rate only increases "
-        "by 1%-3%'.",
+        "by 1%–3%'.",
     )
     ai_capex_busd_per_year: float = _field(
         72,
@@ -229,7 +229,8 @@ class Scenario(BaseModel):
         help="Share of the productivity gain that turns into money (hiring avoided, "
         "faster launches).",
         source="Assumption: extra output only partly becomes cash; engineers code for part of "
-        "their week, and DORA 2024 found team delivery throughput fell 1.5% per 25% more AI use.",
+        "their week, and DORA 2024 associated each 25% more AI adoption with an estimated "
+        "1.5% decrease in delivery throughput.",
     )
 
     # --- ads -----------------------------------------------------------------------------
@@ -253,8 +254,8 @@ class Scenario(BaseModel):
         label="Margin on extra ad revenue",
         unit="%",
         help="Operating margin on the extra ad revenue (little extra cost per sale).",
-        source="Meta FY2025 gross margin 82% (cost of revenue $36.18B on $200.97B): extra ad "
-        "revenue from better conversions carries few extra costs.",
+        source="Assumption near Meta's FY2025 gross margin of 82% (cost of revenue $36.18B on "
+        "$200.97B): extra ad revenue from better conversions carries few extra costs.",
     )
 
     # --- finance -------------------------------------------------------------------------
@@ -332,8 +333,8 @@ class Scenario(BaseModel):
         unit="months",
         help="Months until productivity value and ad lift reach full run-rate, in a "
         "straight line (0 = in full from the first month).",
-        source="Neutral default (0) keeps version-1 results; presets set 12 to 24 months. "
-        "DORA 2024: AI adoption did not lift delivery throughput one for one at first.",
+        source="Neutral default (0) keeps version-1 results; presets set 0 to 24 months "
+        "(assumptions: gains are earned team by team).",
     )
     ai_opex_busd_per_year: float = _field(
         0,
@@ -362,8 +363,8 @@ class Scenario(BaseModel):
         label="AI capex growth",
         unit="% / year",
         help="Change of AI capex from one model year to the next; the AI capex slider sets year 1.",
-        source="Neutral default (0). Meta's capex went from $37.26B (2024) to $72.22B "
-        "(2025), with $115B to $135B guided for 2026 (results of 28 January 2026).",
+        source="Neutral default (0). Meta's capex (with finance-lease payments) went from "
+        "$39.23B (2024) to $72.22B (2025); 2026 guidance $125-145B (raised 29 April 2026).",
     )
     tax_rate_pct: float = _field(
         13,
@@ -456,7 +457,7 @@ class Scenario(BaseModel):
         help="Share of the capex spent on buildings and other long-lived assets rather than "
         "servers; depreciated over the building life.",
         source="Neutral default (0%: all servers). Meta FY2025 10-K: buildings $55.57B of "
-        "$233.73B gross property and equipment (24%; about 31% of assets in service).",
+        "$233.73B gross property and equipment (24%; an estimated 31% of assets in service).",
     )
     in_service_lag_months: int = _field(
         0,
