@@ -37,8 +37,8 @@ KPI_LABELS: Final = {
     "eps_impact_year1_usd": f"EPS impact, year 1 ({EPS_UNIT})",
     "eps_impact_final_year_usd": f"EPS impact, final year ({EPS_UNIT})",
     "npv_after_tax_usd": "NPV after tax",
-    "npv_per_share_usd": f"Value per share, after tax ({EPS_UNIT})",
-    "price_impact_year1_usd": f"Share-price effect ({EPS_UNIT})",
+    "npv_per_share_usd": "Value per share, after tax",
+    "price_impact_year1_usd": "Share-price effect, year 1",
     "free_cash_flow_year1_usd": "Free cash flow, year 1",
     "roic_final_year_pct": "ROIC, final year",
 }
@@ -135,16 +135,16 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             format_kpi(k.npv_per_share_usd, "eps"),
             delta("npv_per_share_usd", "eps"),
             "normal",
-            f"Intrinsic value the programme adds per diluted share: its after-tax NPV at "
+            f"In $ per diluted share. Intrinsic value the programme adds: its after-tax NPV at "
             f"{rate}% ({format_kpi(k.npv_after_tax_usd, 'usd')}) over "
             f"{format_number(s.diluted_shares_b)}B shares.",
         ),
         Tile(
-            f"Share-price effect at {format_number(s.pe_multiple)}x P/E ({EPS_UNIT})",
+            f"Share-price effect at {format_number(s.pe_multiple)}x P/E",
             format_kpi(k.price_impact_year1_usd, "eps"),
             delta("price_impact_year1_usd", "eps"),
             "normal",
-            "What the share price moves if the market capitalises the programme's year-1 EPS "
+            "In $ per share. What the share price moves if the market capitalises the year-1 EPS "
             "impact at today's P/E multiple. Against the value per share: a programme can add "
             "value while its near-term EPS drag costs the share price.",
         ),
@@ -158,13 +158,14 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"diluted shares. Final year: {format_kpi(k.eps_impact_final_year_usd, 'eps')}.",
         ),
         Tile(
-            f"ROIC, year {s.horizon_years} (cost of capital {rate}%)",
+            f"ROIC, year {s.horizon_years} (hurdle {rate}%)",
             format_kpi(k.roic_final_year_pct, "pct"),
             delta("roic_final_year_pct", "pp"),
             "normal",
             "Return on invested capital in the final year: the operating impact after tax over "
-            "the programme's average net book value. Above the discount rate, the programme "
-            "earns more than its capital costs; n/a while nothing is invested.",
+            f"the programme's average net book value. The hurdle is the {rate}% discount rate, "
+            "the cost of capital: above it, the programme earns more than its capital costs; "
+            "n/a while nothing is invested.",
         ),
         Tile(
             f"{KPI_LABELS['npv_usd']} at {rate}%",

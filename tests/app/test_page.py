@@ -367,10 +367,10 @@ def test_the_investor_view_is_on_the_first_row_with_its_story_underneath(page: P
     app = page(preset="meta-2025")
     labels = [m.label for m in app.metric]
     assert labels[:4] == [
-        "Value per share, after tax ($ / share)",
-        "Share-price effect at 22.5x P/E ($ / share)",
+        "Value per share, after tax",
+        "Share-price effect at 22.5x P/E",
         "EPS impact, year 1 ($ / share)",
-        "ROIC, year 5 (cost of capital 9%)",
+        "ROIC, year 5 (hurdle 9%)",
     ]
     story = " ".join(c.value for c in app.caption).replace("\\", "")
     assert "Intrinsic value: the programme destroys" in story
