@@ -50,7 +50,10 @@ class Flow(NamedTuple):
 
     def total(self, weights: Array) -> Array:
         """The weighted sum over the months, per scenario (weights broadcast to the shape)."""
-        return np.asarray(self.amount * (self.shape * weights).sum(axis=-1, keepdims=True))
+        # einsum multiplies and sums in one pass, without a months-wide temporary (and
+        # without BLAS, whose threads only contend on a busy two-core machine).
+        shape, weights = np.broadcast_arrays(self.shape, weights)
+        return np.asarray(self.amount * np.einsum("...m,...m->...", shape, weights)[..., None])
 
 
 class Totals(NamedTuple):
@@ -137,6 +140,11 @@ def life_months(life_years: Number) -> Number:
     return np.rint(12 * np.asarray(life_years, dtype=np.float64))
 
 
+def compounded(log_growth: Number, t: Array) -> Array:
+    """(1 + g)^t as exp(t ln(1 + g)): the logarithm is taken once per scenario, not per month."""
+    return np.exp(t * log_growth)
+
+
 def ramp_shape(ramp_months: Number, m: Array) -> Array:
     """min(1, (m + 1) / N): month 1 earns 1/N of the run-rate, month N all of it; 1 for N = 0.
 
@@ -145,11 +153,21 @@ def ramp_shape(ramp_months: Number, m: Array) -> Array:
     return np.minimum(1.0, (m + 1) / np.maximum(ramp_months, 1.0))
 
 
-def _running_at(before: Array, index: Array) -> Array:
-    """`before` (running totals, one row per scenario) read at each month's `index`."""
-    if all(size == 1 for size in index.shape[:-1]):
-        # The same index for every row (always so for one scenario): one slice.
-        return before[..., index.reshape(-1)]
+def _running_before(before: Array, delay: Number, m: Array) -> Array:
+    """The running total of each row up to month m - `delay` (0 before the first month).
+
+    `before` holds one row per scenario: 0, then the running totals month by month.
+    """
+    months = before.shape[-1] - 1
+    if np.size(delay) == 1:
+        # One delay for every row (always so for one scenario): a shifted slice. A whole
+        # number of months in a scenario; the root finder's in-between values round up,
+        # as the indexing below does.
+        lag = int(np.ceil(np.asarray(delay).flat[0]))
+        shifted = np.zeros((*before.shape[:-1], months))
+        shifted[..., lag:] = before[..., 1 : max(1, months - lag + 1)][..., : max(0, months - lag)]
+        return shifted
+    index = np.clip(m - delay + 1, 0, months).astype(np.intp)
     rows = np.broadcast_shapes(before.shape[:-1], index.shape[:-1])
     return np.take_along_axis(
         np.broadcast_to(before, (*rows, before.shape[-1])),
@@ -168,16 +186,15 @@ def depreciation_shape(
     writes off share / L of each vintage k with 0 <= m - k - D < L: a window sum of the
     capex shape, its running total at m - D less its running total at m - D - L.
     """
-    months = capex_shape.shape[-1]
     before = np.concatenate(
         [np.zeros_like(capex_shape[..., :1]), np.cumsum(capex_shape, axis=-1)], axis=-1
     )
-    end = _running_at(before, np.clip(m - lag + 1, 0, months).astype(np.intp))
-    shape: Array = np.zeros(np.broadcast_shapes(end.shape, capex_shape.shape))
+    end = _running_before(before, lag, m)
+    shape: Array = np.zeros_like(end)
     for share, life in lives:
         if np.all(share == 0):
             continue  # no such assets: nothing to write off
-        start = _running_at(before, np.clip(m - lag - life + 1, 0, months).astype(np.intp))
+        start = _running_before(before, np.asarray(lag) + life, m)
         shape = shape + share * (end - start) / life
     return shape
 
@@ -206,9 +223,11 @@ def flows(c: Mapping[str, Number], m: Array) -> Flows:
     t = m / 12
     share = c["in_house_share_pct"] / 100
     tokens_m = c["tokens_per_month_t"] * 1e12 / 1e6  # millions of tokens in month 1
-    spend_shape = (
-        (1 + c["token_growth_pct_per_year"] / 100) * (1 - c["price_decline_pct_per_year"] / 100)
-    ) ** t
+    spend_shape = compounded(
+        np.log1p(c["token_growth_pct_per_year"] / 100)
+        + np.log1p(-c["price_decline_pct_per_year"] / 100),
+        t,
+    )
     ramp = ramp_shape(c["benefit_ramp_months"], m)
     productivity = (
         c["ai_users"]
@@ -218,15 +237,21 @@ def flows(c: Mapping[str, Number], m: Array) -> Flows:
         * (c["productivity_gain_pct"] / 100)
         * (c["productivity_realization_pct"] / 100)
     )
-    base = (1 + c["baseline_growth_pct_per_year"] / 100) ** t
-    ai_growth = (1 + c["ai_ad_growth_pct_per_year"] / 100) ** t
+    log_base = np.log1p(c["baseline_growth_pct_per_year"] / 100)
+    base = compounded(log_base, t)
+    grown = compounded(log_base + np.log1p(c["ai_ad_growth_pct_per_year"] / 100), t)
     ad_revenue = c["ad_revenue_busd"] * 1e9 / 12
     conversions = ad_revenue * (c["ad_conversion_lift_pct"] / 100)
     margin = c["ad_lift_incremental_margin_pct"] / 100
-    growth_shape = base * (ai_growth - 1)
-    conversion_shape = base * ai_growth * ramp
+    growth_shape = grown - base  # base x ((1 + g)^t - 1)
+    conversion_shape = grown * ramp
     capex = c["ai_capex_busd_per_year"] * 1e9 / 12 * (c["capex_attributed_pct"] / 100)
-    capex_shape = (1 + c["capex_growth_pct_per_year"] / 100) ** np.floor(t)
+    # Capex grows once a model year: twelve equal months a year, so each year's factor is
+    # computed once and repeated.
+    years = np.floor(t[..., ::12])
+    capex_shape = np.repeat(
+        compounded(np.log1p(c["capex_growth_pct_per_year"] / 100), years), 12, axis=-1
+    )
     buildings = c["buildings_share_pct"] / 100
     lives = (
         (1 - buildings, life_months(c["server_life_years"])),
