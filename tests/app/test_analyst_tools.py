@@ -117,7 +117,8 @@ def test_edit_as_json_shows_the_scenario_and_applies_an_edit_to_this_session(
     text = app.text_area(key="json_text").value
     assert text is not None
     document = json.loads(text)
-    assert document["values"]["price_per_mtok_usd"] == 15
+    # The unchanged preset: it extends it and changes nothing.
+    assert (document["extends"], document["values"]) == ("seed-leak", {})
     document["values"]["price_per_mtok_usd"] = 7.5
     app.text_area(key="json_text").input(json.dumps(document)).run()
     next(b for b in app.button if b.label == "Apply to this session").click().run()
