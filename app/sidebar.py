@@ -42,9 +42,11 @@ def sidebar(presets: PresetSet, present: bool) -> Lineage:
     if st.session_state.get(CHOICE) not in options:
         st.session_state[CHOICE] = default_choice(presets)
 
+    file_label = current_lineage(presets, FILE_CHOICE).selector_label() if applied else ""
+
     def name_of(preset_id: str) -> str:
         if preset_id == FILE_CHOICE:
-            return current_lineage(presets, FILE_CHOICE).selector_label()
+            return file_label
         preset = presets.presets.get(preset_id)
         return preset.name if preset else "Model defaults (no preset file loads)"
 

@@ -69,6 +69,25 @@ def test_the_calculator_blends_a_mix_and_sets_the_price_slider(page: Page, book:
     assert all(kpis[label] == value for label, value in expected_kpis(expected).items())
 
 
+def test_a_model_added_to_the_mix_takes_the_share_the_others_leave(page: Page, book: Path) -> None:
+    app = open_calculator(page(preset="meta-2025"))
+    assert app.number_input(key="mix_share_frontier").value == 100
+    app.number_input(key="mix_share_frontier").set_value(50.0).run()
+    app.multiselect(key="mix_models").set_value(["frontier", "small"]).run()
+    assert app.number_input(key="mix_share_small").value == 50
+    assert not app.error
+    blended = next(m for m in app.metric if m.label == "Blended price")
+    assert blended.value == "$2.9875 per million tokens"
+
+
+def test_a_model_added_to_a_full_mix_starts_at_0_never_over_100(page: Page, book: Path) -> None:
+    app = open_calculator(page(preset="meta-2025"))
+    app.multiselect(key="mix_models").set_value(["frontier", "small"]).run()
+    assert app.number_input(key="mix_share_frontier").value == 100
+    assert app.number_input(key="mix_share_small").value == 0
+    assert not app.error
+
+
 def test_the_calculator_names_shares_that_do_not_add_up(page: Page, book: Path) -> None:
     app = open_calculator(page(preset="meta-2025"))
     app.multiselect(key="mix_models").set_value(["frontier", "small"]).run()
