@@ -20,6 +20,7 @@ from app.state import (
     sync_address_bar,
 )
 from whatif import FIELDS, PresetSet
+from whatif.formatting import escape_markdown
 from whatif.scenario import GROUP_TITLES
 
 ADVANCED_OPEN: Final = "advanced_open"
@@ -62,6 +63,11 @@ def sidebar(presets: PresetSet, present: bool) -> Lineage:
             help="Choosing a preset sets every assumption to it (and leaves a file you applied).",
         )
         lineage = current_lineage(presets, choice)
+        if lineage.file:
+            st.caption(
+                f"**{escape_markdown(file_label)}**, applied to this session only. "
+                "Choosing a preset leaves it."
+            )
         if not present:
             presentation_toggle()
         # Lazy: its 19 inputs are drawn only while it is open (see README, Performance).

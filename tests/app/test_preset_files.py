@@ -130,6 +130,7 @@ def test_a_file_extending_a_preset_is_measured_against_it_with_its_own_ranges(
     selector = app.selectbox(key="preset_choice")
     assert selector.options[0] == "Bear: the capex trap + your file “Mine”"
     assert selector.value == "+file"
+    assert "Choosing a preset leaves it" in app.sidebar.caption[0].value
     caption = app.caption[0].value.replace("\\", "")
     assert caption.startswith("**Mine** (your file, applied to this session only)")
     assert "Based on “Bear: the capex trap”" in caption and "My own estimate" in caption
