@@ -100,9 +100,9 @@ def _share(result: Result, lineage: Lineage, presets: PresetSet) -> None:
             mime="application/json",
             icon=":material/download:",
             on_click="ignore",
-            help="Name, description, sources, ranges and correlations as the page has them; "
-            "it extends the preset and holds only what differs from it. `whatif presets "
-            "check` accepts it, and applying it here gives the same numbers.",
+            help="Name, description, sources, ranges and correlations as the page has them, "
+            "and the values that differ from the preset it extends. `whatif presets check` "
+            "accepts it, and applying it here gives the same numbers.",
         )
         st.file_uploader(
             "Apply a preset file",

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.strategies import scenarios
 from whatif import FIELDS, FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
 from whatif.cli import main
 from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
@@ -279,6 +282,18 @@ def test_a_document_over_a_preset_extends_it_with_only_what_differs_and_passes_c
         parent.correlations,
         parent.sources,
     )
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenarios(), st.sampled_from(["", *sorted(SHIPPED_PRESETS)]))
+def test_any_scenario_written_as_a_document_reads_back_the_same(
+    scenario: Scenario, parent_id: str
+) -> None:
+    parent = SHIPPED_PRESETS.get(parent_id)
+    text = preset_document("Any", "Any scenario.", scenario, parent=parent)
+    assert '"extends": null' not in text
+    preset = parse_preset("any", text, parents=SHIPPED_PRESETS)
+    assert isinstance(preset, Preset) and preset.scenario == scenario
 
 
 def test_a_document_over_a_preset_writes_its_own_ranges_and_correlations_only() -> None:
