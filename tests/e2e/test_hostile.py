@@ -161,11 +161,15 @@ def test_an_uploaded_preset_applies_to_the_session_only(
             json.dumps({"name": "x", "description": "y", "values": {"horizon_years": 99}}).encode(),
             "values.horizon_years",
         ),
+        (
+            json.dumps({"name": "x", "description": "y", "extends": "capex-trapp"}).encode(),
+            "no preset 'capex-trapp' (did you mean 'capex-trap'?)",
+        ),
         (b"\xff\xfe\x00", "not UTF-8 text"),
         # Over the limit the box states, the box itself refuses it before the page sees it.
         (b" " * 1_000_001, "File must be 1.0MB or smaller"),
     ],
-    ids=["syntax error", "out of range", "not text", "over 1 MB"],
+    ids=["syntax error", "out of range", "missing parent", "not text", "over 1 MB"],
 )
 def test_a_bad_upload_is_refused_with_a_clear_message(
     page: Page,

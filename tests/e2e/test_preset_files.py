@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -74,3 +75,25 @@ def test_a_downloaded_preset_file_uploaded_again_shows_the_same_numbers_changes_
     settle(page)
     assert (kpis(page), changes_listed(page), query(page)) == shown
     assert uncertainty(page) == ranged
+
+
+def test_an_edit_as_json_with_a_syntax_error_keeps_the_text_and_names_the_line(
+    page: Page, app_server: Server, repo_files_unchanged: None
+) -> None:
+    page.goto(app_server.url + "?preset=seed-leak&price_per_mtok_usd=7")
+    settle(page)
+    before = (kpis(page), query(page))
+    open_share(page)
+    page.get_by_text("Edit as JSON").click()
+    editor = page.get_by_role("textbox", name="The scenario as a preset file")
+    expect(editor).to_have_value(re.compile('"extends": "seed-leak"'))
+    broken = editor.input_value().replace('"values": {', '"values": {,', 1)
+    line = broken[: broken.index('"values": {,')].count("\n") + 1
+    editor.fill(broken)
+    page.get_by_role("button", name="Apply to this session").click()
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
+        f"the edited JSON, line {line} column"
+    )
+    expect(editor).to_have_value(broken)
+    settle(page)
+    assert (kpis(page), query(page)) == before
