@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.compare_view import render_compare
+from app.lineage import Lineage
 from whatif import FIELDS, FIELDS_BY_NAME, PresetSet, Result, Scenario
 from whatif import analysis_charts as charts
 from whatif.analysis import (
@@ -203,12 +204,12 @@ def _where_the_headline_sits(simulation: Simulation, p: dict[str, float | None])
 
 
 def render_analysis(
-    result: Result, presets: PresetSet, choice: str, render_overview: Callable[[Result], None]
+    result: Result, presets: PresetSet, lineage: Lineage, render_overview: Callable[[Result], None]
 ) -> None:
-    """The tab strip under the KPIs; the Overview tab holds the page's four charts."""
+    """The tab strip under the KPIs; the Overview tab holds the page's four charts. The
+    ranges and correlations are the preset's, or an applied file's (merged over its parent's)."""
     scenario = result.scenario
-    preset = presets.presets.get(choice)
-    ranges: Ranges = preset.ranges if preset else {}
+    ranges = lineage.ranges
     link = encode_link(scenario)
     tabs = dict(zip(TABS, st.tabs(TABS, key="analysis_tab", on_change="rerun"), strict=True))
     with tabs["Overview"]:
@@ -228,4 +229,4 @@ def render_analysis(
             render_compare(scenario, presets, _member_simulation)
     with tabs["Uncertainty"]:
         if tabs["Uncertainty"].open:
-            render_uncertainty(link, ranges, preset.correlations if preset else ())
+            render_uncertainty(link, ranges, lineage.correlations)

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import streamlit as st
 
+from app.lineage import Lineage
 from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, presets_dir
 from whatif.documents import DocumentError
 from whatif.formatting import escape_markdown
@@ -31,6 +32,7 @@ from whatif.links import (
     VERSION_PARAM,
     WEIGHTS_PARAM,
     format_number,
+    kept_params,
 )
 from whatif.presets import DEFAULT_PRESET_ID, Preset, PresetError, fingerprint
 from whatif.pricebook import PriceBook, load_pricebook, pricebook_path
@@ -41,6 +43,10 @@ CHOICE: Final = "preset_choice"
 WHOLE_PAGE: Final = "rerun_whole_page"
 PRESET_CHANGED: Final = "preset_changed_since_link"
 DEFAULT_PRESET_NOTE: Final = "link_named_no_preset"
+# While a file is applied (app/lineage.py): the selector's choice, and under APPLIED the
+# id of the preset it is measured against with the file. Choosing a preset leaves it.
+FILE_CHOICE: Final = "+file"  # never a preset id (ids have no "+")
+APPLIED: Final = "applied_file"
 
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -125,12 +131,29 @@ def apply_to_session(outcome: Preset | PresetError, message_key: str, what: str)
     # changes, the tiles' deltas and the brief then speak of a preset people know.
     presets = current_presets()
     parent = outcome.extends if outcome.extends in presets.presets else None
-    st.session_state[CHOICE] = parent or default_choice(presets)
+    st.session_state[APPLIED] = (parent or default_choice(presets), outcome)
+    st.session_state[CHOICE] = FILE_CHOICE
     set_fields_everywhere(outcome.scenario)
     st.session_state[message_key] = (
         "success",
         f"Applied {what} (“{outcome.name}”) to this session; nothing was saved.",
     )
+
+
+def current_lineage(presets: PresetSet, choice: str) -> Lineage:
+    """The selector's choice as a lineage: a preset, or the applied file over one."""
+    applied = st.session_state.get(APPLIED) if choice == FILE_CHOICE else None
+    if applied is None:
+        return Lineage(choice, presets.presets.get(choice))
+    preset_id, file = applied
+    return Lineage(preset_id, presets.presets.get(preset_id), file)
+
+
+def choose_preset(preset_id: str, values: Scenario) -> None:
+    """Back to a preset of the folder (leaving an applied file) with these values."""
+    st.session_state.pop(APPLIED, None)
+    st.session_state[CHOICE] = preset_id
+    set_fields_everywhere(values)
 
 
 def show_message(message_key: str, where: Any = st) -> None:
@@ -142,7 +165,8 @@ def show_message(message_key: str, where: Any = st) -> None:
 
 
 def on_preset_chosen(presets: PresetSet) -> None:
-    """Choosing a preset sets every field to it."""
+    """Choosing a preset sets every field to it, and leaves an applied file."""
+    st.session_state.pop(APPLIED, None)
     set_fields(base_scenario(presets, st.session_state[CHOICE]))
 
 
@@ -163,6 +187,10 @@ def read_link_once(presets: PresetSet) -> None:
     # value of a field its preset now sets) differs from the preset, so the address bar
     # gets it at the end of this run and keeps giving the same numbers.
     set_fields(decoded.scenario)
+    # The address holds only what applies: this run writes the preset, its fingerprint,
+    # the version and the differing fields anew; ignored and repeated parameters go
+    # (the notice names each once).
+    st.query_params.from_dict(kept_params(raw))
 
 
 def _put_param(key: str, value: str | None) -> None:

@@ -293,11 +293,38 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
     return LinkDecode(
         scenario=scenario,
         preset_id=preset.id if preset else None,
-        warnings=tuple(warnings),
+        warnings=_once(warnings),
         model_version=version,
         preset_changed=changed,
         default_preset=default,
     )
+
+
+def _once(warnings: list[LinkWarning]) -> tuple[LinkWarning, ...]:
+    """One warning per parameter: a repeated one whose last value is refused says both."""
+    repeats = {w.param: w for w in warnings if w.repeated}
+    refused = {w.param for w in warnings if not w.repeated}
+    return tuple(
+        LinkWarning(w.param, w.value, f"{w.reason}; {repeats[w.param].reason}", repeated=True)
+        if w.param in repeats and not w.repeated
+        else w
+        for w in warnings
+        if not (w.repeated and w.param in refused)
+    )
+
+
+def kept_params(params: Params) -> dict[str, str]:
+    """What of a link the page's address keeps as it came, once each (its last value):
+    a known `view` and the Compare tab's set. The preset, its fingerprint, the model
+    version and the fields are written anew from what the link means, Streamlit keeps
+    its embed flags, and every other parameter was ignored (and named in a warning)."""
+    grouped = _group(parse_params(params))
+    kept: dict[str, str] = {
+        key: grouped[key][-1] for key in (COMPARE_PARAM, WEIGHTS_PARAM) if key in grouped
+    }
+    if VIEW_PARAM in grouped and grouped[VIEW_PARAM][-1] in VIEWS:
+        kept[VIEW_PARAM] = grouped[VIEW_PARAM][-1]
+    return kept
 
 
 def link_params(

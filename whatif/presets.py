@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -116,6 +116,11 @@ class PresetSet:
 
     presets: dict[str, Preset] = field(default_factory=dict)
     errors: tuple[PresetError, ...] = ()
+
+    @property
+    def broken(self) -> frozenset[str]:
+        """The ids of the folder's files that could not be loaded."""
+        return frozenset(error.file.removesuffix(".json") for error in self.errors)
 
 
 def fingerprint(scenario: Scenario) -> str:
@@ -236,14 +241,18 @@ def parse_preset(
     text: str,
     file: str | None = None,
     parents: Mapping[str, Preset] | None = None,
+    broken: Collection[str] = (),
 ) -> Preset | PresetError:
-    """Validate one preset's JSON text; `extends` may name any preset in `parents`."""
+    """Validate one preset's JSON text; `extends` may name any preset in `parents`
+    (one of `broken`, whose files could not be loaded, is named as such)."""
     draft = _draft(preset_id, text, file or f"{preset_id}.json")
     if isinstance(draft, PresetError):
         return draft
     parent = None
     if draft.shape.extends is not None:
         parent = (parents or {}).get(draft.shape.extends)
+        if draft.shape.extends in broken:
+            return draft.extends_error(f"{draft.parent} could not be loaded (see its own error)")
         if parent is None:
             return draft.extends_error(draft.no_parent(parents or {}))
     return _build(draft, parent)
@@ -254,13 +263,14 @@ def parse_preset_bytes(
     raw: bytes,
     file: str | None = None,
     parents: Mapping[str, Preset] | None = None,
+    broken: Collection[str] = (),
 ) -> Preset | PresetError:
     """A preset file's bytes, from the folder or an upload: size, UTF-8 (a BOM is fine), JSON."""
     file = file or f"{preset_id}.json"
     text = decode_bytes(raw, file)
     if isinstance(text, PresetError):
         return text
-    return parse_preset(preset_id, text, file, parents)
+    return parse_preset(preset_id, text, file, parents, broken)
 
 
 def _read(path: Path, root: Path) -> bytes | PresetError:
@@ -404,7 +414,45 @@ def preset_json_schema() -> dict[str, Any]:
     }
 
 
-def preset_document(name: str, description: str, scenario: Scenario) -> str:
-    """A preset file's text for a scenario: every field written, so it stands alone."""
-    document = PresetFile(name=name, description=description, values=scenario.model_dump())
-    return json.dumps(document.model_dump(by_alias=True), indent=2) + "\n"
+def preset_document(
+    name: str,
+    description: str,
+    scenario: Scenario,
+    *,
+    sources: Sequence[str] = (),
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    correlations: Sequence[Correlation] = (),
+    parent: Preset | None = None,
+) -> str:
+    """A preset file's text that reproduces `scenario` with its ranges and correlations.
+
+    With `parent` the file extends it and holds only what differs from it (values,
+    ranges, correlations), since the rest merges in from the parent when it is read;
+    without one every field is written, so the file stands alone. Keys with nothing
+    to say are left out: never `"extends": null`, never an empty list.
+    """
+    base = parent.scenario.model_dump() if parent else {}
+    values = {k: v for k, v in scenario.model_dump().items() if k not in base or base[k] != v}
+    inherited_ranges = parent.ranges if parent else {}
+    own_ranges = {
+        k: [low, high]
+        for k, (low, high) in (ranges or {}).items()
+        if inherited_ranges.get(k) != (low, high)
+    }
+    inherited = parent.correlations if parent else ()
+    own_correlations = [
+        {"fields": list(c.fields), "rank": c.rank, "source": c.source}
+        for c in correlations
+        if c not in inherited
+    ]
+    document: dict[str, Any] = {"$schema": SCHEMA_REF, "name": name, "description": description}
+    if parent:
+        document["extends"] = parent.id
+    if sources:
+        document["sources"] = list(sources)
+    document["values"] = values
+    if own_ranges:
+        document["ranges"] = own_ranges
+    if own_correlations:
+        document["correlations"] = own_correlations
+    return json.dumps(document, indent=2) + "\n"

@@ -6,9 +6,11 @@ tests skip on a developer's machine and fail in CI (CI=true), where they must ru
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -16,6 +18,7 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTLED_JS, Server
 from whatif import Scenario, evaluate
+from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import TILE_ROWS, kpi_tiles
 
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -111,3 +114,25 @@ def kpis_in_a_fresh_browser(browser: Browser, url: str) -> dict[str, str]:
         return kpis(other)
     finally:
         fresh.close()
+
+
+@pytest.fixture
+def repo_files_unchanged() -> Iterator[None]:
+    """Fails the test if it wrote to the presets folder or the repository's assets."""
+    assets = DEFAULT_PRESETS_DIR.parent
+
+    def digest() -> dict[str, str]:
+        return {
+            str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(assets.rglob("*"))
+            if p.is_file()
+        }
+
+    before = digest()
+    yield
+    assert digest() == before
+
+
+def upload(page: Page, path: Path) -> None:
+    """Give the share section's upload box a file, as a person choosing it does."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))

@@ -282,6 +282,35 @@ def test_the_price_calculator_sets_the_price_slider_and_the_link_carries_only_th
     expect(tile_value(page, "Token spend, year 1")).to_have_text(want["Token spend, year 1"])
 
 
+def test_a_model_added_to_the_price_mix_takes_the_share_the_first_leaves(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    page.get_by_role("button", name="Blend from models").click()
+    expect(page.get_by_text("Prices as of")).to_be_visible(timeout=30_000)
+    first, second = list(
+        json.loads((ROOT / "assets" / "pricebook.json").read_text())["models"].values()
+    )[:2]
+    first_share = page.get_by_label(f"{first['name']}, % of tokens")
+    expect(first_share).to_have_value("100.00")
+    first_share.fill("50")
+    first_share.press("Enter")
+    expect(first_share).to_have_value("50.00")
+    page.get_by_label("Models in the mix").click()
+    page.get_by_role("option", name=f"{second['name']} ({second['vendor']})").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_label(f"{second['name']}, % of tokens")).to_have_value("50.00")
+    expect(page.get_by_text("not 100%")).to_have_count(0)
+    blended = sum(
+        0.5 * (0.9 * (0.5 * m["cached_input"] + 0.5 * m["input"]) + 0.1 * m["output"])
+        for m in (first, second)
+    )
+    expect(
+        page.get_by_role("button", name=f"Set the price slider to ${round(blended, 4):g}")
+    ).to_be_visible()
+
+
 def test_a_link_opened_after_its_preset_was_edited_says_so_in_one_line(
     page: Page, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.links import format_number, link_params
+from whatif.links import format_number, kept_params, link_params
 from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
 from whatif.scenario import FIELDS, MODEL_VERSION, neutral_since
 
@@ -222,6 +222,26 @@ def test_a_repeated_parameter_uses_its_last_value_and_says_so() -> None:
     decoded = decode_link("horizon_years=3&horizon_years=4", PRESETS)
     assert decoded.scenario.horizon_years == 4
     assert decoded.warnings[0].repeated and "2 times" in decoded.warnings[0].reason
+
+
+def test_a_repeated_parameter_whose_last_value_is_refused_is_named_once() -> None:
+    decoded = decode_link("horizon_years=3&horizon_years=abc&preset=x&preset=y", PRESETS)
+    assert sorted(w.param for w in decoded.warnings) == ["horizon_years", "preset"]
+    first = next(w for w in decoded.warnings if w.param == "horizon_years")
+    assert first.value == "abc" and "not a number" in first.reason and "2 times" in first.reason
+
+
+def test_the_address_keeps_a_links_view_and_compare_set_once_and_nothing_ignored() -> None:
+    link = (
+        "preset=seed-leak&preset=capex-trap&view=present&view=present&compare=seed-leak,"
+        "capex-trap&weights=50,50&colour=red&horizon_years=7&preset_fp=0&model_version=3"
+    )
+    assert kept_params(link) == {
+        "view": "present",
+        "compare": "seed-leak,capex-trap",
+        "weights": "50,50",
+    }
+    assert kept_params("view=slideshow&" + "&".join(f"junk{i}=1" for i in range(300))) == {}
 
 
 def test_exponents_and_minus_zero_are_read_as_numbers() -> None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.strategies import scenarios
 from whatif import FIELDS, FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
+from whatif.cli import main
 from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
 from whatif.scenario import neutral_since
 from whatif.schema import schema_text
@@ -232,10 +237,103 @@ def test_the_folder_comes_from_whatif_presets_dir(
     assert list(load_presets().presets) == ["mine"]
 
 
-def test_a_written_preset_document_reads_back_as_the_same_scenario() -> None:
+SHIPPED_PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+
+
+def test_a_written_document_without_a_parent_names_every_field_and_no_extends() -> None:
     scenario = Scenario(price_per_mtok_usd=12.34, horizon_years=7)
-    preset = parse_preset("mine", preset_document("Mine", "Saved from the page.", scenario))
+    text = preset_document("Mine", "Saved from the page.", scenario)
+    document = json.loads(text)
+    assert set(document) == {"$schema", "name", "description", "values"}
+    assert document["values"] == scenario.model_dump()
+    preset = parse_preset("mine", text)
     assert isinstance(preset, Preset) and preset.scenario == scenario
+
+
+@pytest.mark.parametrize("parent_id", sorted(SHIPPED_PRESETS))
+def test_a_document_over_a_preset_extends_it_with_only_what_differs_and_passes_check(
+    parent_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent = SHIPPED_PRESETS[parent_id]
+    edits = {"price_per_mtok_usd": 6.25, "horizon_years": 7}
+    scenario = parent.scenario.model_copy(update=edits)
+    text = preset_document(
+        f"{parent.name} (edited)",
+        parent.description,
+        scenario,
+        sources=parent.sources,
+        ranges=parent.ranges,
+        correlations=parent.correlations,
+        parent=parent,
+    )
+    document = json.loads(text)
+    assert document["extends"] == parent_id
+    assert document["values"] == {
+        k: v for k, v in edits.items() if getattr(parent.scenario, k) != v
+    }
+    assert "ranges" not in document and "correlations" not in document  # all inherited
+    shutil.copytree(DEFAULT_PRESETS_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "edited.json").write_text(text)
+    assert main(["presets", "check", str(tmp_path)]) == 0, capsys.readouterr().out
+    edited = load_presets(tmp_path).presets["edited"]
+    assert (edited.scenario, edited.ranges, edited.correlations, edited.sources) == (
+        scenario,
+        parent.ranges,
+        parent.correlations,
+        parent.sources,
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenarios(), st.sampled_from(["", *sorted(SHIPPED_PRESETS)]))
+def test_any_scenario_written_as_a_document_reads_back_the_same(
+    scenario: Scenario, parent_id: str
+) -> None:
+    parent = SHIPPED_PRESETS.get(parent_id)
+    text = preset_document("Any", "Any scenario.", scenario, parent=parent)
+    assert '"extends": null' not in text
+    preset = parse_preset("any", text, parents=SHIPPED_PRESETS)
+    assert isinstance(preset, Preset) and preset.scenario == scenario
+
+
+def test_a_document_over_a_preset_writes_its_own_ranges_and_correlations_only() -> None:
+    parent = SHIPPED_PRESETS["meta-2025"]
+    inherited = parent.correlations[0]
+    child = parse_preset(
+        "child",
+        json.dumps(
+            {
+                "name": "Child",
+                "description": "Narrower price, one correlation replaced.",
+                "extends": "meta-2025",
+                "values": {"price_per_mtok_usd": 4},
+                "ranges": {"price_per_mtok_usd": [3, 5]},
+                "correlations": [{"fields": list(inherited.fields), "rank": 0.1, "source": "Mine"}],
+            }
+        ),
+        parents=SHIPPED_PRESETS,
+    )
+    assert isinstance(child, Preset)
+    text = preset_document(
+        child.name,
+        child.description,
+        child.scenario,
+        ranges=child.ranges,
+        correlations=child.correlations,
+        parent=parent,
+    )
+    document = json.loads(text)
+    assert document["ranges"] == {"price_per_mtok_usd": [3, 5]}
+    assert document["correlations"] == [
+        {"fields": list(inherited.fields), "rank": 0.1, "source": "Mine"}
+    ]
+    again = parse_preset("again", text, parents=SHIPPED_PRESETS)
+    assert isinstance(again, Preset)
+    assert (again.scenario, again.ranges, set(again.correlations)) == (
+        child.scenario,
+        child.ranges,
+        set(child.correlations),
+    )
 
 
 # --- extends ----------------------------------------------------------------------------
@@ -336,6 +434,20 @@ def test_an_uploaded_preset_may_extend_a_loaded_one() -> None:
     )
     alone = parse_preset("uploaded", text)
     assert not isinstance(alone, Preset) and alone.field == "extends"
+
+
+def test_an_uploaded_preset_extending_a_broken_file_of_the_folder_says_it_could_not_load(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "base.json", {**GOOD, "values": {"ai_users": -5}})
+    loaded = load_presets(tmp_path)
+    text = json.dumps(variant("base", price_per_mtok_usd=5))
+    error = parse_preset("uploaded", text, parents=loaded.presets, broken=loaded.broken)
+    assert not isinstance(error, Preset)
+    assert (error.field, error.reason) == (
+        "extends",
+        "'base' could not be loaded (see its own error)",
+    )
 
 
 @pytest.mark.parametrize("bad", ["Seed Leak", "../seed-leak", "", 7])
