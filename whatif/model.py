@@ -25,6 +25,7 @@ Rules the specification leaves to us, decided as a finance analyst would:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final, NamedTuple
 
@@ -275,14 +276,7 @@ def _kpis(
     )
 
 
-def evaluate(scenario: Scenario) -> Result:
-    """Run MODEL.md's monthly calculation for one scenario.
-
-    Returns the monthly series, the yearly table and the headline KPIs. Every
-    number is finite: the valid ranges keep sums far below float overflow.
-    """
-    months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
-    series = flows(scenario_values(scenario), months).series()
+def _result(scenario: Scenario, series: Totals, months: Series) -> Result:
     monthly = _monthly(series, scenario.tax_rate_pct)
     years = _years(scenario, monthly)
     return Result(
@@ -291,6 +285,37 @@ def evaluate(scenario: Scenario) -> Result:
         years=years,
         kpis=_kpis(scenario, series, monthly, months, years),
     )
+
+
+def evaluate(scenario: Scenario) -> Result:
+    """Run MODEL.md's monthly calculation for one scenario.
+
+    Returns the monthly series, the yearly table and the headline KPIs. Every
+    number is finite: the valid ranges keep sums far below float overflow.
+    """
+    months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
+    return _result(scenario, flows(scenario_values(scenario), months).series(), months)
+
+
+def evaluate_along(scenario: Scenario, name: str, values: Sequence[float]) -> list[Result]:
+    """evaluate() of `scenario` with field `name` set to each of `values` (valid ones).
+
+    The monthly series of every value come from one call of `flows()` over a column
+    of values; each result is then built from its row exactly as evaluate() builds it.
+    """
+    months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
+    columns: dict[str, Any] = scenario_values(scenario)
+    columns[name] = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+    rows = (len(values), len(months))
+    series = [np.broadcast_to(s, rows) for s in flows(columns, months[None, :]).series()]
+    return [
+        _result(
+            scenario.model_copy(update={name: value}),
+            Totals(*(s[row] for s in series)),
+            months,
+        )
+        for row, value in enumerate(values)
+    ]
 
 
 def result_to_json(result: Result) -> dict[str, Any]:
