@@ -25,6 +25,7 @@ const SWIPE_PX = 8; // a touch must go this far sideways, before it goes as far 
 const SVG = "http://www.w3.org/2000/svg";
 const CHART = { width: 640, height: 240, left: 64, right: 12, top: 14, bottom: 30 };
 const SWEEPS_KEPT = 16;
+const STATUS_NAME = "KPIs at the released value";
 const LEVELS = 1000; // a curve's values in steps of its axis' span (whatif/sweep.py)
 
 function gridValue(field, steps) {
@@ -147,6 +148,7 @@ class LiveSliders {
     this.story = element("p", "story");
     this.status = element("div", "status");
     this.status.setAttribute("role", "status"); // polite: said after the current speech
+    this.status.setAttribute("aria-label", STATUS_NAME);
     root.append(grid, this.tiles, this.status);
     this.tileNodes = [];
     this.layTiles(data);
@@ -162,6 +164,8 @@ class LiveSliders {
     const { help } = helpIcon(`tip-${field.name}`, field.label, [...source, field.source]);
     const shown = element("output", "value");
     shown.htmlFor = label.htmlFor;
+    // An output is a polite live region; the slider's own value text is what is read out.
+    shown.setAttribute("aria-live", "off");
     head.append(label, help, shown);
     const input = element("input");
     input.type = "range";
@@ -497,6 +501,10 @@ class LiveSliders {
       if (busy || !this.sliders.has(name)) continue;
       this.show(name, value);
       this.last.delete(name);
+    }
+    for (const [name, { input }] of this.sliders) {
+      // Whether the thumb is followed by look-up (a valid sweep is here), for tests to see.
+      input.dataset.swept = String(this.sweeps.has(data.keys[name]));
     }
     if (data.rows.join(",") !== this.rows) this.layTiles(data);
     // A looked-up value stays until the page has applied every value sent after it.
