@@ -177,7 +177,7 @@ def test_broken_and_hostile_preset_files_are_named_and_nothing_runs(
 @pytest.mark.parametrize(
     ("tab", "charts", "metrics", "text"),
     [
-        ("Break-even", 0, 0, "What would have to be true for this to pay?"),
+        ("Break-even", 0, 0, "What would you need to believe for this to pay?"),
         ("Sensitivity", 1, 0, "Lows and highs: the preset's ranges"),
         ("Break-even map", 1, 0, "Across"),
         ("Uncertainty", 1, 4, "Probability NPV > 0"),
