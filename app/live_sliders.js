@@ -144,7 +144,9 @@ class LiveSliders {
     this.data = data;
     const grid = element("div", "live");
     for (const field of data.fields) grid.appendChild(this.slider(field));
-    this.tiles = element("div", data.large ? "tiles large" : "tiles");
+    this.root = root;
+    this.figure = null;
+    this.tiles = element("div", "tiles");
     this.story = element("p", "story");
     this.status = element("div", "status");
     this.status.setAttribute("role", "status"); // polite: said after the current speech
@@ -152,7 +154,21 @@ class LiveSliders {
     root.append(grid, this.tiles, this.status);
     this.tileNodes = [];
     this.layTiles(data);
-    if (data.chart) root.appendChild(this.chart());
+  }
+
+  // The presentation view (large tiles, no curve) and the page share one control; the
+  // toggle between them changes its data, not the element.
+  layOut(data) {
+    this.tiles.classList.toggle("large", Boolean(data.large));
+    if (data.chart && !this.figure) {
+      this.figure = this.chart();
+      this.root.appendChild(this.figure);
+    } else if (!data.chart && this.figure) {
+      this.figure.remove();
+      this.figure = null;
+      this.curve = null;
+      this.axisDrawn = null;
+    }
   }
 
   slider(field) {
@@ -507,6 +523,7 @@ class LiveSliders {
       input.dataset.swept = String(this.sweeps.has(data.keys[name]));
     }
     if (data.rows.join(",") !== this.rows) this.layTiles(data);
+    this.layOut(data);
     // A looked-up value stays until the page has applied every value sent after it.
     const pending = this.held || this.waiting.size > 0 || this.inflight;
     if (!(this.local && pending)) {

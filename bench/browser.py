@@ -50,12 +50,14 @@ for (const name of ["fill", "stroke", "fillRect", "fillText", "strokeText", "dra
 }
 """
 
-DONE_JS: Final = """([settled, tiles, metric, before, quiet, charts]) => {
+DONE_JS: Final = """([settled, tiles, metric, before, quiet, charts, trips]) => {
     if (!(new Function('return ' + settled))()()) return false;
+    if (performance.getEntriesByName('whatif-live-round-trip').length < trips) return false;
     const shown = (new Function('return ' + tiles))()()[metric];
     if (!shown || shown.innerText === before) return false;
     if (document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length < charts)
         return false;
+    window.__last = Math.max(window.__last, window.__tileAt ?? 0);
     return performance.now() - window.__last > quiet;
 }"""
 
@@ -64,7 +66,15 @@ DONE_JS: Final = """([settled, tiles, metric, before, quiet, charts]) => {
 COUNT_CHANGES_JS: Final = """([tiles, metric]) => {
     const values = (new Function('return ' + tiles))();
     window.__changes = 0;
+    window.__moves = 0;
     window.__watching = true;
+    // Slider input events (composed, so seen here from the control's shadow root): how
+    // many moves reached the page, the most the tiles could follow.
+    if (!window.__countingMoves) {
+        window.__countingMoves = true;
+        document.addEventListener('input', () => { if (window.__watching) window.__moves += 1; },
+                                  true);
+    }
     let last = values()[metric].innerText;
     const look = () => {
         if (!window.__watching) return;
@@ -98,14 +108,17 @@ class Target:
         browser: Browser,
         server: Server,
         slider: Callable[[Page], Locator],
+        *,
         metric: int,
         charts: int,
+        live: bool,
     ) -> None:
         self.browser, self.server = browser, server
-        self.slider, self.metric, self.charts = slider, metric, charts
+        self.slider, self.metric, self.charts, self.live = slider, metric, charts, live
         self.page = self.open()
         self.presses = 0
         self.round_trips: list[float] = []  # the live control's value-to-applied times
+        self.moves: list[float] = []  # slider input events a second during the drags
 
     def open(self) -> Page:
         context = self.browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
@@ -115,10 +128,13 @@ class Target:
         self.wait(page, before="")
         return page
 
-    def wait(self, page: Page, before: str, timeout: float = 30_000) -> float:
+    def wait(self, page: Page, before: str, timeout: float = 30_000, trips: int = -1) -> float:
+        """Wait until the page is updated (and, when `trips` >= 0, until the live control
+        has seen that many values applied: with a sweep the tiles change at once, and the
+        rest of the page only once the page has applied the value)."""
         page.wait_for_function(
             DONE_JS,
-            arg=[SETTLED_JS, TILE_VALUES_JS, self.metric, before, QUIET_MS, self.charts],
+            arg=[SETTLED_JS, TILE_VALUES_JS, self.metric, before, QUIET_MS, self.charts, trips],
             timeout=timeout,
         )
         return float(page.evaluate("window.__last"))
@@ -144,10 +160,13 @@ class Target:
             handle.focus()
             self.wait(page, "", timeout=30_000)
         page.evaluate(WATCH_TILE_JS, [TILE_VALUES_JS, self.metric, before])
+        trips = int(page.evaluate(f"performance.getEntriesByName('{ROUND_TRIP}').length"))
         start = float(page.evaluate("performance.now()"))
         handle.press("ArrowRight" if self.presses % 2 == 0 else "ArrowLeft")
         self.presses += 1
-        done = self.wait(page, before) - start
+        done = self.wait(page, before, trips=trips + 1 if self.live else -1) - start
+        # Frames may wait while DevTools reads counters; the change is seen at the next one.
+        page.wait_for_function("window.__tileAt !== null")
         tile = float(page.evaluate("window.__tileAt")) - start
         return tile, done
 
@@ -193,6 +212,7 @@ class Target:
             page.wait_for_timeout(1000 / DRAG_MOVES_PER_S)
         held = (float(page.evaluate("performance.now()")) - start) / 1000
         changes = int(page.evaluate("window.__watching = false, window.__changes"))
+        self.moves.append(int(page.evaluate("window.__moves")) / held)
         self.round_trips += page.evaluate(
             f"performance.getEntriesByName('{ROUND_TRIP}').map(m => m.duration)"
         )
@@ -242,10 +262,12 @@ def run() -> list[Figure]:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
             )
-            # Token spend (tile 9) changes with every price step; NPV may round alike. Three
+            # Token spend changes with every price step; NPV may round alike. Three
             # Vega-Lite charts; the control draws the fourth, the payback curve, itself.
-            ours = Target(browser, ours_server, _price, metric=TOKEN_SPEND_TILE, charts=3)
-            bare = Target(browser, bare_server, _bare_slider, metric=0, charts=1)
+            ours = Target(
+                browser, ours_server, _price, metric=TOKEN_SPEND_TILE, charts=3, live=True
+            )
+            bare = Target(browser, bare_server, _bare_slider, metric=0, charts=1, live=False)
             drag_ours, drag_bare = _alternate(ours.drag, bare.drag, 1, DRAGS)
             presses = _alternate(ours.press_timed, bare.press_timed, WARM_UP, PRESSES)
             tiles_ours, press_ours = (list(t) for t in zip(*presses[0], strict=True))
@@ -266,6 +288,7 @@ def run() -> list[Figure]:
             at_least=True,
         ),
         figure(f"KPI changes during a {DRAG_S:g} s mouse drag, bare", "/ s", drag_bare),
+        figure("Slider moves that reached the page during those drags, ours", "/ s", ours.moves),
         figure("Live slider value sent to applied, during drags, ours", "ms", ours.round_trips),
         figure("Slider key press to updated tiles and payback curve, ours", "ms", tiles_ours),
         figure("Slider key press to updated metric, bare", "ms", tiles_bare),
