@@ -6,16 +6,14 @@ how the address bar and the widgets agree); this file only tells the story.
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
 from app.analysis_view import render_analysis
 from app.headline import headline_sliders
 from app.lineage import Lineage
-from app.live_sliders import settled
+from app.live_sliders import live_sliders, settled
 from app.notices import render_changes, render_description, render_notices
-from app.overview import render_charts, render_kpis, render_tables
+from app.overview import render_charts, render_tables
 from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
 from app.share import complete_link, render_share
 from app.sidebar import sidebar
@@ -47,15 +45,15 @@ def scenario_view(presets: PresetSet, lineage: Lineage, present: bool) -> None:
     reference = evaluate(base) if scenario != base else None
     # render
     if present:
-        render_kpis(result, reference, rows=TILE_ROWS_SHOWN)
+        live_sliders(result, reference, base, rows=TILE_ROWS_SHOWN, chart=False, large=True)
         render_presentation(result, complete_link(scenario, lineage.preset_id))
         return
-    # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for
-    # the release (`settled` is the result then).
+    # While a thumb is held, the control's tiles and cash curve follow it; the rest waits
+    # for the release (`settled` is the result then).
+    live_sliders(result, reference, base)
     shown = settled(result, held)
     render_changes(lineage, scenario)
-    render_kpis(result, reference)
-    render_analysis(shown, presets, lineage, partial(render_charts, live=result))
+    render_analysis(shown, presets, lineage, render_charts)
     render_tables(shown)
     render_share(shown, lineage, presets)
 

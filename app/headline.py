@@ -1,11 +1,14 @@
-"""The five headline sliders across the top, and the scenario the page evaluates."""
+"""The headline sliders' values, the price calculator, and the scenario the page evaluates.
+
+The sliders themselves are drawn with the tiles, once the page is evaluated
+(`app.live_sliders.live_sliders`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 from pydantic import ValidationError
 
-from app.live_sliders import live_sliders, refusal
+from app.live_sliders import held_thumb, refusal
 from app.pricing import PRICE, price_calculator
 from app.state import sync_field_params
 from whatif import FIELDS, HEADLINE_FIELDS, Scenario
@@ -13,9 +16,9 @@ from whatif.formatting import escape_markdown
 
 
 def headline_sliders(base: Scenario) -> tuple[Scenario, bool]:
-    """The live sliders across the top; the scenario they and the sidebar set, and
-    whether a thumb is still held (then the address bar waits for the release)."""
-    held = live_sliders(base)
+    """The scenario the live sliders and the sidebar set, and whether a thumb is still
+    held (then the address bar waits for the release)."""
+    held = held_thumb(base)
     with st.columns(len(HEADLINE_FIELDS))[HEADLINE_FIELDS.index(PRICE)]:
         price_calculator()
     values = {spec.name: st.session_state[spec.name] for spec in FIELDS}

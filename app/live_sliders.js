@@ -1,9 +1,18 @@
-// The five headline sliders as one control whose values flow while a thumb is held.
+// The headline as one control: five sliders, the KPI tiles and the payback curve, whose
+// numbers follow a held thumb.
 //
 // Streamlit calls the default export when the control mounts and again each time the
-// page sends new data ({applied, values, fields}); the element and what we keep on it
-// survive between calls. Flow control: one message in flight at a time. A message is
-// {seq, name, value, final}; the page echoes the seq it last handled as data.applied,
+// page sends new data ({applied, values, fields, rows, chart, large, view, keys, sweep});
+// the element and what we keep on it survive between calls.
+//
+// Every text shown comes formatted from Python. `view` is what the page computed for
+// the values it sent. A `sweep` holds the texts and curve at every grid point of one
+// slider, every other field held; it is valid while `keys[slider]` equals its key. When
+// a slider is grabbed or focused without a valid sweep, the control asks for one once
+// ({name, n} as the state "sweep"). With a sweep, a moving thumb is drawn by looking its
+// grid index up, and only the release goes to the page. Without one (first grab, a slow
+// network), values flow as messages: one in flight at a time; a message is
+// {seq, name, value, final}, the page echoes the seq it last handled as data.applied,
 // and only then is the next value sent, so reruns neither pile up nor starve. Values
 // wait per slider, newest only, so the value at release (final: true) always goes out
 // last. Values are snapped to the slider's grid here and checked again by the page.
@@ -12,14 +21,24 @@ const RETRY_MS = 3000; // send anyway when an echo has not come back by then
 const ROUND_TRIP = "whatif-live-round-trip"; // a performance measure per applied value
 const STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
+const SWIPE_PX = 8; // a touch must go this far sideways, before it goes as far up or down
+const SVG = "http://www.w3.org/2000/svg";
+const CHART = { width: 640, height: 240, left: 64, right: 12, top: 14, bottom: 30 };
+const SWEEPS_KEPT = 16;
+const STATUS_NAME = "KPIs at the released value";
+const LEVELS = 1000; // a curve's values in steps of its axis' span (whatif/sweep.py)
 
 function gridValue(field, steps) {
   const value = field.min + steps * field.step;
   return Math.min(field.max, Math.max(field.min, Number(value.toFixed(field.decimals))));
 }
 
+function gridIndex(field, value) {
+  return Math.round((value - field.min) / field.step);
+}
+
 function snap(field, value) {
-  return gridValue(field, Math.round((value - field.min) / field.step));
+  return gridValue(field, gridIndex(field, value));
 }
 
 // The value `count` steps away in `direction`; from a value between steps, the next one
@@ -47,6 +66,66 @@ function element(tag, className, text) {
   return node;
 }
 
+function drawn(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function helpIcon(id, about, parts) {
+  const help = element("span", "help", "?");
+  help.tabIndex = 0;
+  help.setAttribute("role", "img");
+  help.setAttribute("aria-label", `About ${about}`);
+  const tip = element("span", "tip");
+  tip.setAttribute("role", "tooltip");
+  tip.id = id;
+  tip.append(...parts);
+  help.setAttribute("aria-describedby", tip.id);
+  help.appendChild(tip);
+  return { help, tip };
+}
+
+// A sweep's columns as arrays by grid index. Each column comes as runs, [texts, lengths]:
+// texts split by newlines, how many points in a row each holds split by spaces.
+function unpack(sweep) {
+  const columns = sweep.columns.map(([texts, lengths]) => {
+    const counts = lengths.split(" ").map(Number);
+    return texts.split("\n").flatMap((text, k) => new Array(counts[k]).fill(text));
+  });
+  return { ...sweep, columns };
+}
+
+// The view at grid index `i` of an unpacked sweep, in the shape of the page's own view.
+function pointView(sweep, i) {
+  const at = (column) => sweep.columns[column][i];
+  const tiles = [];
+  const tileColumns = sweep.columns.length - 2;
+  for (let c = 0; c < tileColumns; c += sweep.parts) {
+    const delta = at(c + 2);
+    tiles.push({
+      label: at(c),
+      value: at(c + 1),
+      delta: delta && delta + sweep.suffix,
+      tone: at(c + 3),
+      direction: at(c + 4),
+    });
+  }
+  const curve = Math.floor(i / sweep.curve_every);
+  return {
+    tiles,
+    caption: at(tileColumns),
+    axis: sweep.axis,
+    curve: sweep.curves[curve],
+    payback: [sweep.paybacks[curve], at(tileColumns + 1)],
+  };
+}
+
 class LiveSliders {
   constructor(root, data) {
     this.seq = Number.isInteger(data.applied) ? data.applied : 0;
@@ -56,9 +135,40 @@ class LiveSliders {
     this.last = new Map(); // name -> {value, final}, the newest queued or sent
     this.held = null; // the name of the slider whose thumb is held
     this.sliders = new Map();
+    this.sweeps = new Map(); // key -> unpacked sweep
+    this.asked = new Map(); // key -> when it was asked for
+    this.touch = null; // the slider a finger is on
+    this.asks = 0;
+    this.local = false; // the tiles show a looked-up value the page has not confirmed
+    this.announced = null; // the first view is not read out: nothing was changed yet
+    this.data = data;
     const grid = element("div", "live");
     for (const field of data.fields) grid.appendChild(this.slider(field));
-    root.appendChild(grid);
+    this.root = root;
+    this.figure = null;
+    this.tiles = element("div", "tiles");
+    this.story = element("p", "story");
+    this.status = element("div", "status");
+    this.status.setAttribute("role", "status"); // polite: said after the current speech
+    this.status.setAttribute("aria-label", STATUS_NAME);
+    root.append(grid, this.tiles, this.status);
+    this.tileNodes = [];
+    this.layTiles(data);
+  }
+
+  // The presentation view (large tiles, no curve) and the page share one control; the
+  // toggle between them changes its data, not the element.
+  layOut(data) {
+    this.tiles.classList.toggle("large", Boolean(data.large));
+    if (data.chart && !this.figure) {
+      this.figure = this.chart();
+      this.root.appendChild(this.figure);
+    } else if (!data.chart && this.figure) {
+      this.figure.remove();
+      this.figure = null;
+      this.curve = null;
+      this.axisDrawn = null;
+    }
   }
 
   slider(field) {
@@ -66,19 +176,12 @@ class LiveSliders {
     const head = element("div", "head");
     const label = element("label", "label", field.label);
     label.htmlFor = `live-${field.name}`;
-    const help = element("span", "help", "?");
-    help.tabIndex = 0;
-    help.setAttribute("role", "img");
-    help.setAttribute("aria-label", `About ${field.label}`);
-    const tip = element("span", "tip");
-    tip.setAttribute("role", "tooltip");
-    tip.id = `tip-${field.name}`;
-    tip.append(element("span", "", field.help), element("strong", "", "Source: "));
-    tip.append(field.source);
-    help.setAttribute("aria-describedby", tip.id);
-    help.appendChild(tip);
+    const source = [element("span", "", field.help), element("strong", "", "Source: ")];
+    const { help } = helpIcon(`tip-${field.name}`, field.label, [...source, field.source]);
     const shown = element("output", "value");
     shown.htmlFor = label.htmlFor;
+    // An output is a polite live region; the slider's own value text is what is read out.
+    shown.setAttribute("aria-live", "off");
     head.append(label, help, shown);
     const input = element("input");
     input.type = "range";
@@ -99,30 +202,129 @@ class LiveSliders {
 
   listen(field, input) {
     const name = field.name;
-    input.addEventListener("pointerdown", () => (this.held = name));
+    input.addEventListener("pointerdown", (event) => {
+      this.want(name);
+      if (event.pointerType === "touch") return this.touched(field, input, event);
+      this.held = name;
+    });
+    input.addEventListener("focus", () => this.want(name));
     input.addEventListener("input", () => {
+      // Under a finger the thumb follows `touched` only; undo the browser's own move.
+      if (this.touch === name) return this.show(name, this.shownValue(name, true));
       const value = snap(field, Number(input.value));
-      this.show(name, value);
-      this.send(name, value, this.held !== name);
+      this.move(name, value, this.held !== name);
     });
     input.addEventListener("change", () => {
-      this.held = null;
-      this.send(name, snap(field, Number(input.value)), true);
+      if (this.touch === name) return;
+      if (this.held === name) this.held = null;
+      this.release(name, snap(field, Number(input.value)));
     });
     for (const end of ["pointerup", "pointercancel"]) {
-      input.addEventListener(end, () => {
-        if (this.held !== name) return;
+      input.addEventListener(end, (event) => {
+        if (event.pointerType === "touch" || this.held !== name) return;
         this.held = null;
-        this.send(name, snap(field, Number(input.value)), true);
+        this.release(name, snap(field, Number(input.value)));
       });
     }
     input.addEventListener("keydown", (event) => {
       const value = keyed(field, Number(input.value), event.key);
       if (value === null) return;
       event.preventDefault();
-      this.show(name, value);
-      this.send(name, value, true);
+      this.move(name, value, true);
     });
+  }
+
+  // A finger on a track: the page scrolls (touch-action: pan-y) unless the finger first
+  // goes SWIPE_PX sideways before it goes as far up or down; only then does the thumb
+  // follow it. The browser's own thumb drag is off for touch (see the CSS and the
+  // preventDefault below), so a vertical swipe never moves a slider.
+  touched(field, input, start) {
+    const name = field.name;
+    let dragging = false;
+    this.touch = name;
+    const at = (event) => {
+      const box = input.getBoundingClientRect();
+      const share = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+      return snap(field, field.min + share * (field.max - field.min));
+    };
+    const moved = (event) => {
+      if (event.pointerId !== start.pointerId) return;
+      if (!dragging) {
+        const across = Math.abs(event.clientX - start.clientX);
+        const down = Math.abs(event.clientY - start.clientY);
+        if (down >= SWIPE_PX && down >= across) return done(); // a scroll: let it go
+        if (across < SWIPE_PX) return;
+        dragging = true;
+        this.held = name;
+      }
+      this.move(name, at(event), false);
+    };
+    const done = (event) => {
+      input.removeEventListener("pointermove", moved);
+      input.removeEventListener("pointerup", done);
+      input.removeEventListener("pointercancel", done);
+      // The browser's change event for this touch comes after; it is ignored until then.
+      setTimeout(() => {
+        if (this.touch === name) this.touch = null;
+      }, 0);
+      if (!dragging) return;
+      if (this.held === name) this.held = null;
+      this.release(name, event && event.type === "pointerup" ? at(event) : this.shownValue(name));
+    };
+    input.setPointerCapture?.(start.pointerId);
+    input.addEventListener("pointermove", moved);
+    input.addEventListener("pointerup", done);
+    input.addEventListener("pointercancel", done);
+  }
+
+  // The slider's value as last shown (`drawn`) or as its input now holds it.
+  shownValue(name, drawn = false) {
+    const { field, input, shown } = this.sliders.get(name);
+    return drawn ? Number(shown.dataset.value) : snap(field, Number(input.value));
+  }
+
+  // Ask the page, once, for a sweep along `name` unless a valid one is here (again only
+  // if an answer is long overdue: a rerun that carried it may have been cut short).
+  want(name) {
+    const key = this.data.keys?.[name];
+    if (!key || this.sweeps.has(key) || !this.setStateValue) return;
+    if (performance.now() - (this.asked.get(key) ?? -Infinity) < RETRY_MS) return;
+    this.asked.set(key, performance.now());
+    this.asks += 1;
+    this.setStateValue("sweep", { name, n: this.asks });
+  }
+
+  // The view at `value` from a valid sweep along `name`, or null.
+  lookUp(name, value) {
+    const sweep = this.sweeps.get(this.data.keys?.[name]);
+    if (!sweep) return null;
+    const i = gridIndex(this.sliders.get(name).field, value);
+    return sweep.values[i] === value ? pointView(sweep, i) : null;
+  }
+
+  // The thumb is at `value`: drawn from the sweep when there is one (only a final value
+  // then goes to the page), otherwise sent for the page to compute.
+  move(name, value, final) {
+    this.show(name, value);
+    const looked = this.lookUp(name, value);
+    if (looked) {
+      this.local = true;
+      this.drawView(looked, { story: false });
+      if (final) this.release(name, value);
+      return;
+    }
+    this.send(name, value, final);
+  }
+
+  release(name, value) {
+    this.show(name, value);
+    const looked = this.lookUp(name, value);
+    if (looked) {
+      this.local = true;
+      this.drawView(looked, { story: false });
+      this.announce(looked);
+    }
+    this.send(name, value, true);
   }
 
   show(name, value) {
@@ -130,9 +332,136 @@ class LiveSliders {
     input.value = String(value);
     const text = NUMBER.format(value);
     shown.textContent = text;
+    shown.dataset.value = String(value);
     input.setAttribute("aria-valuetext", `${text} ${field.unit}`);
     const share = field.max > field.min ? (value - field.min) / (field.max - field.min) : 0;
     input.style.setProperty("--fill", `${(share * 100).toFixed(2)}%`);
+  }
+
+  layTiles(data) {
+    this.tiles.replaceChildren();
+    this.tileNodes = [];
+    let n = 0;
+    data.rows.forEach((count, row) => {
+      const line = element("div", "row");
+      line.style.setProperty("--count", String(Math.max(...data.rows)));
+      for (let k = 0; k < count; k += 1, n += 1) line.appendChild(this.tile(n));
+      this.tiles.appendChild(line);
+      if (row === 0) this.tiles.appendChild(this.story);
+    });
+    this.rows = data.rows.join(",");
+  }
+
+  tile(n) {
+    const node = element("div", "tile");
+    node.setAttribute("role", "group");
+    const label = element("span", "tile-label");
+    label.id = `tile-label-${n}`;
+    node.setAttribute("aria-labelledby", label.id);
+    const { help, tip } = helpIcon(`tile-tip-${n}`, "", []);
+    const head = element("div", "tile-head");
+    head.append(label, help);
+    const value = element("div", "tile-value");
+    const delta = element("div", "tile-delta");
+    const arrow = element("span", "arrow");
+    arrow.setAttribute("aria-hidden", "true");
+    const deltaText = element("span", "delta-text");
+    delta.append(arrow, deltaText);
+    node.append(head, value, delta);
+    this.tileNodes.push({ node, label, help, tip, value, delta, arrow, deltaText });
+    return node;
+  }
+
+  drawView(view, { story }) {
+    this.tileNodes.forEach((nodes, i) => {
+      const tile = view.tiles[i];
+      setText(nodes.label, tile.label);
+      setText(nodes.value, tile.value);
+      setText(nodes.deltaText, tile.delta ?? "");
+      setText(nodes.arrow, tile.direction === "up" ? "↑" : tile.direction === "down" ? "↓" : "");
+      const className = `tile-delta ${tile.tone}${tile.delta ? "" : " none"}`;
+      if (nodes.delta.className !== className) nodes.delta.className = className;
+      if (tile.help !== undefined) {
+        setText(nodes.tip, tile.help);
+        nodes.help.setAttribute("aria-label", `About ${tile.label}`);
+      }
+    });
+    if (story) setText(this.story, view.story);
+    this.story.classList.toggle("stale", !story);
+    if (this.curve) this.drawCurve(view);
+  }
+
+  // Where each tick, curve point and the payback rule go; the texts come from Python.
+  chart() {
+    const figure = element("figure", "cash");
+    this.svg = drawn("svg", {
+      viewBox: `0 0 ${CHART.width} ${CHART.height}`,
+      role: "img",
+      "aria-label": "Payback: cumulative net cash by month",
+    });
+    this.axisGroup = drawn("g", { class: "axis" });
+    this.curve = drawn("polyline", { class: "curve", fill: "none" });
+    this.rule = drawn("line", { class: "payback" });
+    this.ruleText = drawn("text", { class: "payback-label" });
+    this.svg.append(this.axisGroup, this.curve, this.rule, this.ruleText);
+    this.caption = element("figcaption", "caption");
+    figure.append(element("div", "chart-title", "Payback"), this.svg, this.caption);
+    return figure;
+  }
+
+  drawCurve(view) {
+    const { axis } = view;
+    const plotWidth = CHART.width - CHART.left - CHART.right;
+    const plotHeight = CHART.height - CHART.top - CHART.bottom;
+    const x = (month) => CHART.left + (month / axis.last) * plotWidth;
+    const y = (share) => CHART.top + (1 - share) * plotHeight;
+    const span = axis.high - axis.low;
+    if (this.axisDrawn !== axis) {
+      this.axisDrawn = axis;
+      const parts = [];
+      for (const [tick, text] of axis.ticks) {
+        const at = y((tick - axis.low) / span);
+        const zero = tick === axis.zero ? " zero" : "";
+        parts.push(drawn("line", { class: `grid${zero}`, x1: CHART.left, x2: x(axis.last), y1: at, y2: at }));
+        parts.push(drawn("text", { class: "tick", x: CHART.left - 6, y: at + 4 }, text));
+      }
+      for (const [month, text] of axis.years) {
+        const at = x(month);
+        const bottom = CHART.height - CHART.bottom;
+        parts.push(drawn("line", { class: "grid", x1: at, x2: at, y1: bottom, y2: bottom + 4 }));
+        parts.push(drawn("text", { class: "tick year", x: at, y: bottom + 18 }, text));
+      }
+      this.axisGroup.replaceChildren(...parts);
+    }
+    const points = view.curve.map((level, k) => `${x(axis.months[k]).toFixed(1)},${y(level / LEVELS).toFixed(1)}`);
+    this.curve.setAttribute("points", points.join(" "));
+    const [month, label] = view.payback;
+    this.rule.style.display = month ? "" : "none";
+    this.ruleText.style.display = month ? "" : "none";
+    if (month) {
+      const at = x(month).toFixed(1);
+      for (const [name, value] of [["x1", at], ["x2", at], ["y1", CHART.top], ["y2", CHART.height - CHART.bottom]]) {
+        this.rule.setAttribute(name, value);
+      }
+      this.ruleText.setAttribute("x", at);
+      this.ruleText.setAttribute("y", CHART.top + 10);
+      this.ruleText.setAttribute("text-anchor", month > axis.last / 2 ? "end" : "start");
+      setText(this.ruleText, label);
+    }
+    setText(this.caption, view.caption);
+    this.svg.setAttribute("aria-label", `Payback: cumulative net cash by month. ${view.caption}`);
+  }
+
+  // Said politely once a value is let go, never while a thumb moves.
+  announce(view) {
+    const text = view.tiles
+      .slice(0, this.tileNodes.length)
+      .map((tile) => `${tile.label}: ${tile.value}`)
+      .join(". ");
+    if (text === this.announced) return;
+    const first = this.announced === null;
+    this.announced = text;
+    if (!first) this.status.textContent = text;
   }
 
   send(name, value, final) {
@@ -167,6 +496,12 @@ class LiveSliders {
 
   receive(data, setStateValue) {
     this.setStateValue = setStateValue;
+    this.data = data;
+    if (data.sweep) {
+      this.sweeps.set(data.sweep.key, unpack(data.sweep));
+      // A long session keeps the newest few; a sweep is about 100 KB.
+      if (this.sweeps.size > SWEEPS_KEPT) this.sweeps.delete(this.sweeps.keys().next().value);
+    }
     if (this.inflight && data.applied === this.inflight.seq) {
       // How long the page took to apply a value: the round trip the flow control waits on.
       const sent = `whatif-live-sent-${this.inflight.seq}`;
@@ -183,6 +518,22 @@ class LiveSliders {
       this.show(name, value);
       this.last.delete(name);
     }
+    for (const [name, { input }] of this.sliders) {
+      // Whether the thumb is followed by look-up (a valid sweep is here), for tests to see.
+      input.dataset.swept = String(this.sweeps.has(data.keys[name]));
+    }
+    if (data.rows.join(",") !== this.rows) this.layTiles(data);
+    this.layOut(data);
+    // A looked-up value stays until the page has applied every value sent after it.
+    const pending = this.held || this.waiting.size > 0 || this.inflight;
+    if (!(this.local && pending)) {
+      this.local = false;
+      this.drawView(data.view, { story: true });
+      if (!this.held) this.announce(data.view);
+    }
+    // A slider focused before its keys were known asks now.
+    const focused = this.tiles.getRootNode().activeElement;
+    if (focused?.dataset?.field) this.want(focused.dataset.field);
     this.pump();
   }
 }

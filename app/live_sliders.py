@@ -1,37 +1,50 @@
-"""The five headline sliders as one live control (a Streamlit custom component).
+"""The headline as one live control (a Streamlit custom component): the five sliders, the
+KPI tiles and the payback curve.
 
-Streamlit's own slider reports a value only when the mouse is released; this one
-reports values while a thumb is held, so the KPIs follow the thumb. It is inline
-HTML, CSS and JavaScript (live_sliders.js and .css beside this file), served by
-the app itself: nothing is fetched from a network.
+Streamlit's own slider reports a value only when the mouse is released, and its
+element renderer cannot redraw the tiles and a chart at a thumb's pace. This control
+draws them itself from texts Python formatted (`whatif.sweep`), so the numbers
+follow the thumb. It is inline HTML, CSS and JavaScript (live_sliders.js and .css
+beside this file), served by the app itself: nothing is fetched from a network.
 
 The headline fields' values live in session state under their field names, as
 the sidebar's widgets do. Each run first takes the control's newest message
 (`st.session_state[LIVE]["value"]`), checks it with `whatif.live.read_move`
-(like a link's value) and applies it, then mounts the control with the values
-and the number of the message it handled, which lets the control send its next
-value. A refused message is named in a warning and the slider goes back.
-The page writes the address bar itself once the thumb is released
-(`app.state.sync_field_params`).
+(like a link's value) and applies it; once the page is evaluated it mounts the
+control with the values, the tiles and curve of the result, and the number of the
+message it handled, which lets the control send its next value. A refused message
+is named in a warning and the slider goes back. The page writes the address bar
+itself once the thumb is released (`app.state.sync_field_params`).
+
+When a slider is grabbed or focused, the control asks once for a sweep along it
+(`st.session_state[LIVE]["sweep"]`, a field name and a request number); the page
+answers in the next run's data with the views at every grid point, and the control
+then looks values up while the thumb moves, sending only the release. The request
+names a field and nothing else: sweep data only ever goes from the server out.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
 import streamlit as st
 
 from app.fields import field_label
-from whatif import FIELDS, HEADLINE_FIELDS, Result, Scenario
+from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
+from whatif.summary import TILE_ROWS
+from whatif.sweep import sweep, sweep_key, view
 
 LIVE: Final = "live_sliders"  # the control's key; its state is st.session_state[LIVE]
 HANDLED: Final = "live_handled"  # the last message handled (as JSON) and its number
 REFUSED: Final = "live_refused"
 SETTLED: Final = "live_settled"
+ANSWERED: Final = "live_sweep_answered"  # the number of the last sweep request answered
+SWEEPS_KEPT: Final = 64  # sweeps cached per process (each about 100 KB)
 
 _HERE = Path(__file__).parent
 _control = st.components.v2.component(
@@ -58,15 +71,15 @@ FIELD_DATA: Final = [
 ]
 
 
-def _message() -> Any:
+def _state(name: str) -> Any:
     state = st.session_state.get(LIVE)
-    return state.get("value") if isinstance(state, Mapping) else None
+    return state.get(name) if isinstance(state, Mapping) else None
 
 
 def take_move(preset: Scenario) -> Move | None:
     """Apply the control's newest message to the headline fields, once; a refused one
     leaves the fields as they are and keeps why for `refusal`."""
-    message = _message()
+    message = _state("value")
     if message is None:
         return None
     # JSON text compares equal for equal messages, NaN included.
@@ -86,25 +99,67 @@ def take_move(preset: Scenario) -> Move | None:
 
 def _handled_in_the_run() -> None:
     """Streamlit tracks a component's state only for names with a callback; the run
-    itself reads the state (take_move), so that AppTest drives the same path."""
+    itself reads the state (take_move, _asked_sweep), so that AppTest drives the same path."""
 
 
-def live_sliders(preset: Scenario) -> bool:
-    """The live control across the top; whether a thumb is still held (not released)."""
+def held_thumb(preset: Scenario) -> bool:
+    """Apply the control's newest message; whether a thumb is still held (not released)."""
     move = take_move(preset)
+    return move is not None and not move.final
+
+
+@lru_cache(maxsize=SWEEPS_KEPT)
+def _cached_sweep(held: Scenario, base: Scenario, name: str) -> dict[str, Any]:
+    return sweep(held, base, name)
+
+
+def _asked_sweep(scenario: Scenario, base: Scenario) -> dict[str, Any] | None:
+    """The sweep the control asked for, once per request; None when none is due."""
+    asked = _state("sweep")
+    if not isinstance(asked, Mapping):
+        return None
+    name, number = asked.get("name"), asked.get("n")
+    if name not in HEADLINE_FIELDS or not isinstance(number, int) or isinstance(number, bool):
+        return None
+    if st.session_state.get(ANSWERED) == number:
+        return None
+    st.session_state[ANSWERED] = number
+    # Cached by what the sweep depends on: every field but the swept one, and the preset.
+    held = scenario.model_copy(update={name: FIELDS_BY_NAME[name].minimum})
+    return _cached_sweep(held, base, str(name))
+
+
+def live_sliders(
+    result: Result,
+    reference: Result | None,
+    base: Scenario,
+    *,
+    rows: int = len(TILE_ROWS),
+    chart: bool = True,
+    large: bool = False,
+) -> None:
+    """The control: sliders, the first `rows` rows of tiles, and the payback curve when
+    `chart` (`large` tiles for the presentation view)."""
     handled = st.session_state.get(HANDLED)
+    scenario = result.scenario
     _control(
         key=LIVE,
         data={
             "applied": handled[1] if handled else None,
             "values": {name: st.session_state[name] for name in HEADLINE_FIELDS},
             "fields": FIELD_DATA,
+            "rows": TILE_ROWS[:rows],
+            "chart": chart,
+            "large": large,
+            "view": view(result, reference),
+            "keys": {name: sweep_key(scenario, base, name) for name in HEADLINE_FIELDS},
+            "sweep": _asked_sweep(scenario, base),
         },
         on_value_change=_handled_in_the_run,
+        on_sweep_change=_handled_in_the_run,
         width="stretch",
         height="content",
     )
-    return move is not None and not move.final
 
 
 def refusal() -> str | None:

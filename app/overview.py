@@ -1,4 +1,4 @@
-"""The overview: KPI tiles, the four charts and the tables behind them."""
+"""The overview: the charts below the live control, and the tables behind them."""
 
 from __future__ import annotations
 
@@ -11,28 +11,7 @@ import streamlit as st
 from whatif import FIELDS, Result, charts
 from whatif.formatting import escape_markdown
 from whatif.links import format_number
-from whatif.summary import TILE_ROWS, investor_story, kpi_tiles, year_table
-
-
-def render_kpis(result: Result, reference: Result | None, rows: int = len(TILE_ROWS)) -> None:
-    """The tiles in rows of four (the first `rows` of them), with the investor's story
-    under the first row: value per share against the share-price effect."""
-    tiles = iter(kpi_tiles(result, reference))
-    width = max(TILE_ROWS)
-    for row, count in enumerate(TILE_ROWS[:rows]):
-        for column in st.columns(width)[:count]:
-            tile = next(tiles)
-            column.metric(
-                tile.label,
-                tile.value,
-                delta=tile.delta,
-                delta_color=tile.delta_colour,
-                help=tile.help,
-                border=True,
-            )
-        if row == 0:
-            st.caption(escape_markdown(investor_story(result)))
-
+from whatif.summary import year_table
 
 # The overview charts by key, with the short name the presentation view offers.
 CHARTS: Final[dict[str, tuple[str, Callable[[Result], charts.Drawing]]]] = {
@@ -62,15 +41,16 @@ def render_chart(
     where.caption(escape_markdown(drawing.caption))
 
 
-# The chart that follows a held slider thumb with the KPIs (see app/live_sliders.settled).
+# The chart the live control draws with the tiles (app/live_sliders.py), not drawn here.
 LIVE_CHART: Final = "cash"
 
 
-def render_charts(settled: Result, live: Result) -> None:
-    """The four overview charts, two by two: the cash curve from the live result, the
-    others from the result at the last release (the same one unless a thumb is held)."""
-    for column, name in zip([*st.columns(2), *st.columns(2)], CHARTS, strict=True):
-        render_chart(name, live if name == LIVE_CHART else settled, column)
+def render_charts(settled: Result) -> None:
+    """The overview charts other than the payback curve, two a row, from the result at
+    the last release (the current one unless a thumb is held)."""
+    names = [name for name in CHARTS if name != LIVE_CHART]
+    for column, name in zip([*st.columns(2), *st.columns(2)], names, strict=False):
+        render_chart(name, settled, column)
 
 
 def render_tables(result: Result) -> None:

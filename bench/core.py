@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from bench.measure import Figure, figure, timed
-from whatif import Scenario, evaluate, load_presets
+from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.analysis import break_evens, npv_grid, simulate
 from whatif.correlations import Correlation
 from whatif.scenario_sets import resolve, weigh
+from whatif.sweep import sweep
 
 # Four pairs among meta-2025's ranged drivers, as a preset would state them.
 CORRELATED = (
@@ -26,7 +29,30 @@ def run() -> list[Figure]:
         m for m in (resolve(i, loaded) for i in sorted(loaded)[:4]) if not isinstance(m, str)
     ]
     weights = [100 / len(members)] * len(members)
+    # The largest sweep (most grid points, longest curve): every preset, every headline
+    # slider, at a 10-year horizon, as many bytes as Streamlit sends (json.dumps).
+    payloads = [
+        len(json.dumps(sweep(p.scenario.model_copy(update={"horizon_years": 10}), p.scenario, n)))
+        / 1000
+        for p in loaded.values()
+        for n in HEADLINE_FIELDS
+    ]
+    ten_years_meta = (preset.scenario if preset else Scenario()).model_copy(
+        update={"horizon_years": 10}
+    )
     return [
+        figure(
+            "Sweep along the price slider (401 points), 10-year horizon",
+            "ms",
+            timed(
+                lambda: sweep(ten_years_meta, ten_years_meta, "price_per_mtok_usd"),
+                repeat=7,
+                number=2,
+                scale=1e3,
+            ),
+            30,
+        ),
+        figure("Payload per sweep, every preset and headline slider", "KB", payloads, 150),
         figure(
             "evaluate(), 10-year horizon",
             "µs",

@@ -41,6 +41,16 @@ def slider(page: Page, field: str) -> Locator:
     return page.locator(SLIDER_CSS.format(field))
 
 
+# The KPI tiles' value elements in page order: the live control's, inside its shadow
+# root (app/live_sliders.js), or Streamlit's metrics on a page without it (the bare page).
+TILE_VALUES_JS: Final = """() => {
+    const hosts = [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')];
+    const tiles = hosts.flatMap(
+        (host) => host.shadowRoot ? [...host.shadowRoot.querySelectorAll('.tile-value')] : []);
+    return tiles.length ? tiles : [...document.querySelectorAll('[data-testid="stMetricValue"]')];
+}"""
+
+
 # True once a script run has finished and nothing on the page is stale.
 SETTLED_JS: Final = """() => {
     const app = document.querySelector('[data-testid="stApp"]');

@@ -254,18 +254,25 @@ def cumulative_cash(result: Result) -> Drawing:
         if 1 < ramp_months <= len(cumulative)
         else []
     )
-    subtitle = (
+    return Drawing(
+        _cash_template(),
+        {"cash": cash, "zero": [{"y": 0.0}], "payback": payback, "ramp": ramp},
+        payback_caption(result),
+    )
+
+
+def payback_caption(result: Result) -> str:
+    """The payback chart's one-line answer, also under the live control's curve."""
+    month = result.kpis.payback_month
+    ramp_months = result.scenario.benefit_ramp_months
+    caption = (
         f"Cash turns positive in month {month}"
         if month
         else f"No payback within {result.scenario.horizon_years} years"
     )
     if ramp_months > 1:
-        subtitle += f"; benefits ramp up over the first {ramp_months} months"
-    return Drawing(
-        _cash_template(),
-        {"cash": cash, "zero": [{"y": 0.0}], "payback": payback, "ramp": ramp},
-        subtitle,
-    )
+        caption += f"; benefits ramp up over the first {ramp_months} months"
+    return caption
 
 
 # --- 3. operating margin by year ----------------------------------------------------------

@@ -25,6 +25,7 @@ Rules the specification leaves to us, decided as a finance analyst would:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final, NamedTuple
 
@@ -180,10 +181,16 @@ def _monthly(v: Totals, tax_rate_pct: float) -> Monthly:
     )
 
 
-def _years(s: Scenario, monthly: Monthly) -> tuple[Year, ...]:
-    # One reshape-and-sum for every series, then plain floats: the hot path stays in C.
+def _year_sums(monthly: Monthly) -> Any:
+    """Each year's sum of every monthly series, as plain floats: [year][series], or
+    [row][year][series] when the series have a row per scenario. One reshape-and-sum for
+    every series at once: the hot path stays in C."""
     stacked = np.stack([getattr(monthly, name) for name in MONTHLY_SERIES])
-    per_year = stacked.reshape(len(MONTHLY_SERIES), -1, 12).sum(axis=2).T.tolist()
+    sums = stacked.reshape(*stacked.shape[:-1], -1, 12).sum(axis=-1)
+    return np.moveaxis(sums, 0, -1).tolist()
+
+
+def _years(s: Scenario, per_year: list[list[float]]) -> tuple[Year, ...]:
     at = {name: MONTHLY_SERIES.index(name) for name in MONTHLY_SERIES}
     margin_pct = s.operating_margin_pct
     years = []
@@ -275,6 +282,18 @@ def _kpis(
     )
 
 
+def _result(
+    scenario: Scenario, series: Totals, monthly: Monthly, months: Series, per_year: Any
+) -> Result:
+    years = _years(scenario, per_year)
+    return Result(
+        scenario=scenario,
+        monthly=monthly,
+        years=years,
+        kpis=_kpis(scenario, series, monthly, months, years),
+    )
+
+
 def evaluate(scenario: Scenario) -> Result:
     """Run MODEL.md's monthly calculation for one scenario.
 
@@ -284,13 +303,33 @@ def evaluate(scenario: Scenario) -> Result:
     months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
     series = flows(scenario_values(scenario), months).series()
     monthly = _monthly(series, scenario.tax_rate_pct)
-    years = _years(scenario, monthly)
-    return Result(
-        scenario=scenario,
-        monthly=monthly,
-        years=years,
-        kpis=_kpis(scenario, series, monthly, months, years),
-    )
+    return _result(scenario, series, monthly, months, _year_sums(monthly))
+
+
+def evaluate_along(scenario: Scenario, name: str, values: Sequence[float]) -> list[Result]:
+    """evaluate() of `scenario` with field `name` set to each of `values` (valid ones).
+
+    The monthly series and yearly sums of every value come from one pass over a column
+    of values (`flows()` takes columns); each result is then built from its row exactly
+    as evaluate() builds it.
+    """
+    months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
+    columns: dict[str, Any] = scenario_values(scenario)
+    columns[name] = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+    rows = (len(values), len(months))
+    series = Totals(*(np.broadcast_to(s, rows) for s in flows(columns, months[None, :]).series()))
+    monthly = _monthly(series, columns["tax_rate_pct"])
+    per_year = _year_sums(monthly)
+    return [
+        _result(
+            scenario.model_copy(update={name: value}),
+            Totals(*(s[row] for s in series)),
+            Monthly(*(getattr(monthly, f)[row] for f in MONTHLY_SERIES)),
+            months,
+            per_year[row],
+        )
+        for row, value in enumerate(values)
+    ]
 
 
 def result_to_json(result: Result) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from itertools import count
 from typing import Any, Final
 
@@ -29,3 +30,27 @@ def control_data(app: AppTest) -> dict[str, Any]:
     element: Any = app.get("bidi_component")[0]
     data: dict[str, Any] = json.loads(element.proto.json)
     return data
+
+
+@dataclass(frozen=True)
+class ShownTile:
+    """A KPI tile as the control draws it: label, value, delta ("" for none), tone, help."""
+
+    label: str
+    value: str
+    delta: str
+    tone: str
+    help: str
+
+
+def tiles(app: AppTest) -> list[ShownTile]:
+    """The tiles the control was given to draw, in their rows (all that the view shows)."""
+    data = control_data(app)
+    shown = data["view"]["tiles"][: sum(data["rows"])]
+    return [ShownTile(t["label"], t["value"], t["delta"], t["tone"], t["help"]) for t in shown]
+
+
+def story(app: AppTest) -> str:
+    """The investor's sentence under the first row of tiles."""
+    text: str = control_data(app)["view"]["story"]
+    return text

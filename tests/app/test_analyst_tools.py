@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.live import tiles
 from tests.samples import ONE_MODEL_BOOK
 from whatif import Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
@@ -38,7 +39,7 @@ def open_calculator(app: AppTest) -> AppTest:
 
 
 def shown_kpis(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    return {m.label: m.value for m in tiles(app)}
 
 
 def expected_kpis(scenario: Scenario) -> dict[str, str]:

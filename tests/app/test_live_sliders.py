@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.live import control_data, move, send
+from app.live_sliders import LIVE
+from tests.app.live import control_data, move, send, tiles
 from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
@@ -18,10 +19,11 @@ from whatif.summary import kpi_tiles
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
 PRICE = "price_per_mtok_usd"
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
 def shown_kpis(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    return {m.label: m.value for m in tiles(app)}
 
 
 def expected_kpis(scenario: Scenario) -> dict[str, str]:
@@ -168,7 +170,8 @@ def test_a_grid_value_in_binary_floating_point_is_read_as_the_step(page: Page) -
 def test_the_control_needs_no_network_its_code_names_no_address_and_loads_nothing() -> None:
     folder = Path(__file__).resolve().parents[2] / "app"
     for name in ("live_sliders.js", "live_sliders.css"):
-        code = (folder / name).read_text(encoding="utf-8")
+        # SVG's namespace is a name written as an address; nothing is fetched from it.
+        code = (folder / name).read_text(encoding="utf-8").replace(SVG_NAMESPACE, "")
         for needle in (
             "http:",
             "https:",
@@ -180,3 +183,58 @@ def test_the_control_needs_no_network_its_code_names_no_address_and_loads_nothin
             "url(",
         ):
             assert needle not in code, f"{name} reaches for the network: {needle!r}"
+
+
+def ask_sweep(app: AppTest, request: object) -> AppTest:
+    """The control's request for a sweep, as the browser sets it when a slider is grabbed."""
+    app.session_state[LIVE] = {"sweep": request}
+    return app.run()
+
+
+def test_a_grabbed_slider_gets_its_sweep_once_keyed_by_the_other_fields(page: Page) -> None:
+    app = ask_sweep(page(preset="meta-2025"), {"name": PRICE, "n": 1})
+    data = control_data(app)
+    swept = data["sweep"]
+    assert swept["name"] == PRICE and swept["key"] == data["keys"][PRICE]
+    assert len(swept["values"]) == 401
+    # The same request seen again (a rerun for another reason) sends nothing more.
+    app.run()
+    assert control_data(app)["sweep"] is None
+    # Moving the price keeps the price sweep's key; moving another field changes it.
+    move(app, PRICE, 30.0)
+    assert control_data(app)["keys"][PRICE] == swept["key"]
+    move(app, "tokens_per_month_t", 100.0)
+    assert control_data(app)["keys"][PRICE] != swept["key"]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"name": "discount_rate_pct", "n": 1},
+        {"name": "<b>x</b>", "n": 1},
+        {"name": PRICE, "n": "1"},
+        {"name": PRICE, "n": True},
+        {"name": PRICE},
+        [PRICE, 1],
+        "price_per_mtok_usd",
+    ],
+    ids=["not headline", "markup", "n a string", "n a boolean", "no n", "a list", "a string"],
+)
+def test_a_tampered_sweep_request_is_ignored_and_changes_nothing(
+    page: Page, request_: object
+) -> None:
+    app = page(preset="meta-2025")
+    before = shown_kpis(app)
+    ask_sweep(app, request_)
+    assert not app.exception and not app.warning
+    assert control_data(app)["sweep"] is None
+    assert shown_kpis(app) == before
+
+
+def test_sweep_data_sent_back_by_the_browser_is_never_read(page: Page) -> None:
+    app = page(preset="meta-2025")
+    forged = {"name": PRICE, "n": 7, "key": "x", "values": [5.0], "columns": [["$1", "1"]]}
+    ask_sweep(app, forged)
+    swept = control_data(app)["sweep"]
+    assert swept["values"][:2] == [0.0, 0.25] and swept["key"] == control_data(app)["keys"][PRICE]
+    assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)

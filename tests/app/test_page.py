@@ -11,7 +11,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.live import move
+from tests.app.live import control_data, move, tiles
+from tests.app.live import story as live_story
 from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
@@ -24,7 +25,7 @@ Page = Callable[..., AppTest]
 
 
 def shown_kpis(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    return {m.label: m.value for m in tiles(app)}
 
 
 def expected_kpis(scenario: Scenario) -> dict[str, str]:
@@ -51,7 +52,9 @@ def test_every_preset_renders_its_own_numbers_without_exception(page: Page, pres
     app = page(preset=preset_id)
     assert not app.exception
     assert shown_kpis(app) == expected_kpis(PRESETS[preset_id].scenario)
-    assert len(app.get("vega_lite_chart")) == 4
+    # Three Vega-Lite charts; the live control draws the fourth, the payback curve.
+    assert len(app.get("vega_lite_chart")) == 3
+    assert control_data(app)["chart"] and control_data(app)["view"]["curve"]
     assert not app.warning and not app.error
 
 
@@ -103,7 +106,7 @@ def test_moving_a_slider_after_a_preset_says_the_scenario_now_differs(page: Page
     move(app, "price_per_mtok_usd", 20.0)
     assert "Changed from the preset" in app.info[0].value
     assert "Price per million tokens 15 → 20" in app.info[0].value
-    assert any("vs preset" in (m.delta or "") for m in app.metric)
+    assert any("vs preset" in (m.delta or "") for m in tiles(app))
 
 
 def test_choosing_a_preset_sets_every_field(page: Page) -> None:
@@ -263,11 +266,11 @@ def test_the_eps_tile_shows_the_change_per_share_and_its_delta_against_the_prese
 ) -> None:
     app = page(preset="meta-2025")
     label = "EPS impact, year 1 ($ / share)"
-    tile = next(m for m in app.metric if m.label == label)
+    tile = next(m for m in tiles(app) if m.label == label)
     eps = evaluate(PRESETS["meta-2025"].scenario).kpis.eps_impact_year1_usd
     assert eps > 0 and tile.value == f"+${eps:.2f}"
     move(app, "productivity_gain_pct", -50.0)
-    tile = next(m for m in app.metric if m.label == label)
+    tile = next(m for m in tiles(app) if m.label == label)
     assert tile.value.startswith("-$") and str(tile.delta).endswith(" vs preset")
 
 
@@ -365,13 +368,13 @@ def test_every_presets_version_2_share_link_opens_with_its_version_2_numbers(
 
 def test_the_investor_view_is_on_the_first_row_with_its_story_underneath(page: Page) -> None:
     app = page(preset="meta-2025")
-    labels = [m.label for m in app.metric]
+    labels = [m.label for m in tiles(app)]
     assert labels[:4] == [
         "Value per share, after tax",
         "Share-price effect at 22.5x P/E",
         "EPS impact, year 1 ($ / share)",
         "ROIC, year 5 (hurdle 9%)",
     ]
-    story = " ".join(c.value for c in app.caption).replace("\\", "")
+    story = live_story(app)
     assert "Intrinsic value: the programme destroys" in story
     assert "at 22.5x" in story and "opposite directions" in story

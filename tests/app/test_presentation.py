@@ -7,7 +7,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.live import move
+from tests.app.live import move, tiles
 from whatif import evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
@@ -23,10 +23,10 @@ def chart_titles(app: AppTest) -> list[str]:
 def test_presenting_shows_the_kpis_one_chart_and_a_qr_code_and_no_intro(page: Page) -> None:
     app = page(preset="meta-2025", view="present")
     assert not app.exception and not app.warning
-    shown = {m.label: m.value for m in app.metric}
-    tiles = kpi_tiles(evaluate(PRESETS["meta-2025"].scenario))
+    shown = {m.label: m.value for m in tiles(app)}
+    want = kpi_tiles(evaluate(PRESETS["meta-2025"].scenario))
     # The investor's row and the programme's row: eight tiles on the big screen.
-    assert shown == {t.label: t.value for t in tiles[:8]}
+    assert shown == {t.label: t.value for t in want[:8]}
     assert len(app.get("vega_lite_chart")) == 1
     assert "When does the AI spend pay back?" in chart_titles(app)[0]
     assert not app.title and not app.get("tabs") and not app.code  # no intro, tabs or share
@@ -48,15 +48,15 @@ def test_a_slider_still_moves_the_numbers_while_presenting(page: Page) -> None:
     move(app, "price_per_mtok_usd", 9.0)
     expected = PRESETS["meta-2025"].scenario.model_copy(update={"price_per_mtok_usd": 9.0})
     want = {t.label: t.value for t in kpi_tiles(evaluate(expected))}
-    assert {m.label: m.value for m in app.metric}["NPV at 9%"] == want["NPV at 9%"]
+    assert {m.label: m.value for m in tiles(app)}["NPV at 9%"] == want["NPV at 9%"]
 
 
 def test_the_toggle_sets_and_clears_view_present_in_the_address(page: Page) -> None:
     app = page(preset="meta-2025")
-    assert len(app.get("vega_lite_chart")) == 4
+    assert len(app.get("vega_lite_chart")) == 3  # and the live control's payback curve
     app.toggle(key="presentation_toggle").set_value(True).run()
     assert app.query_params.get("view") in ("present", ["present"])
     assert len(app.get("vega_lite_chart")) == 1
     app.toggle(key="presentation_toggle").set_value(False).run()
     assert "view" not in app.query_params
-    assert len(app.get("vega_lite_chart")) == 4
+    assert len(app.get("vega_lite_chart")) == 3

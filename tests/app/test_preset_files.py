@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.lineage import Lineage
 from app.share import brief_bytes
+from tests.app.live import tiles as shown_tiles
 from whatif import Preset, Scenario, evaluate, load_presets
 from whatif.analysis import simulate
 from whatif.formatting import format_kpi
@@ -92,7 +93,8 @@ def apply_json(app: AppTest, text: str) -> AppTest:
 
 
 def tiles(app: AppTest) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.delta or "") for m in app.metric}
+    """The KPI tiles the live control shows: label -> (value, change against the preset)."""
+    return {t.label: (t.value, t.delta or "") for t in shown_tiles(app)}
 
 
 def expected_tiles(scenario: Scenario, base: Scenario) -> dict[str, tuple[str, str]]:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTLED_JS, Server
+from bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTLED_JS, TILE_VALUES_JS, Server
 from whatif import Scenario, evaluate
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import TILE_ROWS, kpi_tiles
@@ -61,28 +61,34 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 TILES = sum(TILE_ROWS)  # the KPI tiles of the page, all rows
 
 
-def settle(page: Page, *, metrics: int = TILES, charts: int = 4) -> None:
-    """Wait until the script run has finished and every KPI and chart is drawn."""
+def settle(page: Page, *, metrics: int = TILES, charts: int = 3) -> None:
+    """Wait until the script run has finished and every KPI tile and chart is drawn.
+
+    The tiles (and the payback curve) are the live control's; `charts` counts the
+    Vega-Lite charts beside it."""
     page.wait_for_function(SETTLED_JS, timeout=30_000)
     page.wait_for_function(
-        """([metrics, charts]) => !document.querySelector('[data-stale="true"]')
-            && document.querySelectorAll('[data-testid="stMetricValue"]').length === metrics
-            && document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= charts""",
-        arg=[metrics, charts],
+        """([tiles, metrics, charts]) => {
+            const values = (new Function('return ' + tiles))()();
+            return !document.querySelector('[data-stale="true"]')
+                && values.length === metrics && values.every((v) => v.textContent)
+                && document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length
+                    >= charts;
+        }""",
+        arg=[TILE_VALUES_JS, metrics, charts],
         timeout=30_000,
     )
 
 
 def tile_value(page: Page, label: str) -> Locator:
-    """The value of the KPI tile with this label, wherever the tile sits."""
-    label_locator = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    return page.get_by_test_id("stMetric").filter(has=label_locator).get_by_test_id("stMetricValue")
+    """The value of the KPI tile with this label: the tile is a group named by it."""
+    return page.get_by_role("group", name=label, exact=True).locator(".tile-value")
 
 
 def kpis(page: Page) -> dict[str, str]:
     """KPI label -> shown value, as an executive reads them."""
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    labels = page.locator(".tile-label").all_inner_texts()
+    values = page.locator(".tile-value").all_inner_texts()
     return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
 
 

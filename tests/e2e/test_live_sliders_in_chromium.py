@@ -1,15 +1,16 @@
-"""The live headline sliders in Chromium: numbers that follow a held thumb, the address bar
-after the release, the keyboard, a phone's touch drag, and what a screen reader is told."""
+"""The live headline control in Chromium: tiles and payback curve that follow a held thumb
+(looked up in a sweep, or computed by the page while none is there), the address bar after
+the release, the keyboard, a phone's touch drag and swipe, and what a screen reader is told."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
-from bench.browser import COUNT_CHANGES_JS
-from bench.served import Server, slider
+from bench.browser import COUNT_CHANGES_JS, ROUND_TRIP
+from bench.served import TILE_VALUES_JS, Server, slider
 from tests.e2e.conftest import (
     SHOTS,
     changed,
@@ -25,11 +26,100 @@ from whatif.presets import DEFAULT_PRESETS_DIR
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 PRICE = "price_per_mtok_usd"
-TOKEN_SPEND = 5  # the tile that changes with every price step
+TOKEN_SPEND = 8  # the tile that changes with every price step
+STATUS = "KPIs at the released value"  # the control's polite live region
 
 
 def price_now(page: Page) -> float:
     return float(slider(page, PRICE).input_value())
+
+
+def swept(page: Page) -> None:
+    """Focus the price slider and wait until its sweep is here (the control then looks up)."""
+    slider(page, PRICE).focus()
+    expect(slider(page, PRICE)).to_have_attribute("data-swept", "true", timeout=30_000)
+
+
+def hide_sweeps(route: WebSocketRoute) -> None:
+    """A network on which no sweep arrives: the control's data reaches the page with its
+    sweep under another name (same length, so the message stays well formed)."""
+    server = route.connect_to_server()
+    route.on_message(server.send)
+
+    def to_page(message: str | bytes) -> None:
+        if isinstance(message, bytes):
+            message = message.replace(b'"sweep": {', b'"sweeP": {')
+        route.send(message)
+
+    server.on_message(to_page)
+
+
+def drag_price(page: Page, steps: int = 60) -> int:
+    """Hold the price thumb and move it across a third of the track for about 1.5 s; the
+    number of times the token-spend tile changed meanwhile. The thumb is still held."""
+    box = slider(page, PRICE).bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 10, y)
+    page.evaluate(COUNT_CHANGES_JS, [TILE_VALUES_JS, TOKEN_SPEND])
+    page.evaluate(f"performance.clearMeasures('{ROUND_TRIP}')")
+    page.mouse.down()
+    for n in range(1, steps + 1):
+        page.mouse.move(box["x"] + 10 + box["width"] * n / (3 * steps), y)
+        page.wait_for_timeout(25)
+    return int(page.evaluate("window.__changes"))
+
+
+def round_trips(page: Page) -> int:
+    """How many values the page has applied since the drag began."""
+    return int(page.evaluate(f"performance.getEntriesByName('{ROUND_TRIP}').length"))
+
+
+def test_a_held_drag_looks_the_tiles_up_in_the_sweep_and_matches_evaluate(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    swept(page)
+    changes = drag_price(page)
+    # Mid-drag, thumb held: what the tiles show is the model at the value the thumb shows.
+    held = price_now(page)
+    assert kpis(page) == expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=held))
+    assert round_trips(page) == 0, "while looking up, nothing goes to the page"
+    assert PRICE not in query(page), "the address bar waits for the release"
+    status = page.get_by_role("status", name=STATUS)
+    assert status.inner_text() == "", "nothing is announced while the thumb moves"
+    page.mouse.up()
+    assert changes >= 20, f"only {changes} tile change(s) while the thumb was held"
+    page.wait_for_url(f"**{PRICE}=**")
+    settle(page)
+    released = float(query(page)[PRICE][0])
+    want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=released))
+    assert kpis(page) == want
+    # Said once, politely, on the release.
+    expect(status).to_contain_text(f"NPV at 9%: {want['NPV at 9%']}")
+
+
+def test_without_a_sweep_the_page_computes_each_value_and_nothing_breaks(
+    page: Page, app_server: Server
+) -> None:
+    page.route_web_socket("**/_stcore/stream", hide_sweeps)
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    slider(page, PRICE).focus()
+    page.wait_for_timeout(1000)  # the answer to the sweep request has come, without one
+    expect(slider(page, PRICE)).to_have_attribute("data-swept", "false")
+    changes = drag_price(page)
+    assert round_trips(page) >= 2, "values flow to the page while the thumb is held"
+    page.mouse.up()
+    assert changes >= 2, f"only {changes} tile change(s) while the thumb was held"
+    page.wait_for_url(f"**{PRICE}=**")
+    settle(page)
+    released = float(query(page)[PRICE][0])
+    assert released == price_now(page)
+    assert kpis(page) == expected(
+        changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=released)
+    )
 
 
 def test_a_held_mouse_drag_changes_the_kpis_before_the_release(
@@ -37,16 +127,8 @@ def test_a_held_mouse_drag_changes_the_kpis_before_the_release(
 ) -> None:
     page.goto(app_server.url + "?preset=meta-2025")
     settle(page)
-    box = slider(page, PRICE).bounding_box()
-    assert box is not None
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + 10, y)
-    page.evaluate(COUNT_CHANGES_JS, TOKEN_SPEND)
-    page.mouse.down()
-    for n in range(1, 61):  # about 1.5 s across a third of the track, thumb held
-        page.mouse.move(box["x"] + 10 + box["width"] * n / 180, y)
-        page.wait_for_timeout(25)
-    changes = page.evaluate("window.__changes")
+    # The first grab: the sweep is asked for as the thumb starts to move.
+    changes = drag_price(page)
     assert PRICE not in query(page), "the address bar waits for the release"
     page.screenshot(path=str(SHOTS / "live-sliders-while-held.png"))
     page.mouse.up()
@@ -88,6 +170,32 @@ def test_the_keyboard_moves_a_slider_by_steps_pages_and_to_its_ends(
     page.wait_for_url(f"**{PRICE}={price:g}**")
     settle(page)
     assert kpis(page) == expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=price))
+
+
+def test_with_its_sweep_a_key_press_changes_the_tiles_and_curve_before_the_page_answers(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    swept(page)
+    curve = page.locator("polyline.curve")
+    before = curve.get_attribute("points")
+    # The page answers a key press by a rerun; the tiles must not wait for it.
+    page.evaluate(f"performance.clearMeasures('{ROUND_TRIP}')")
+    slider(page, PRICE).press("End")
+    # Read at once, in the page: the tiles, and whether the page's answer has come back.
+    values, answered = page.evaluate(
+        f"""() => [({TILE_VALUES_JS})().map((node) => node.textContent),
+                   performance.getEntriesByName('{ROUND_TRIP}').length]"""
+    )
+    assert answered == 0, "read before the page's answer came back"
+    want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=100.0))
+    assert values == list(want.values())
+    assert curve.get_attribute("points") != before
+    page.wait_for_url(f"**{PRICE}=100**")
+    settle(page)
+    assert kpis(page) == want
+    expect(page.get_by_role("status", name=STATUS)).to_contain_text(f"Payback: {want['Payback']}")
 
 
 def test_each_slider_is_named_by_its_label_and_unit_with_its_source_on_hover(
@@ -162,3 +270,46 @@ def test_a_touch_drag_on_a_phone_moves_the_numbers_and_the_link(
     assert kpis(phone) != before
     assert kpis(phone) == expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=moved))
     phone.screenshot(path=str(SHOTS / "live-sliders-phone.png"), full_page=True)
+
+
+def scrolled(page: Page) -> float:
+    """How far the page is scrolled, wherever Streamlit scrolls it."""
+    return float(
+        page.evaluate(
+            """() => [document.scrollingElement, ...document.querySelectorAll(
+                    '[data-testid=stMain], [data-testid=stAppViewContainer]')]
+                .reduce((sum, node) => sum + (node ? node.scrollTop : 0), 0)"""
+        )
+    )
+
+
+def test_a_vertical_swipe_that_starts_on_a_track_scrolls_the_page_and_moves_no_slider(
+    phone: Page, app_server: Server
+) -> None:
+    phone.goto(app_server.url + "?preset=meta-2025")
+    settle(phone)
+    handle = slider(phone, PRICE)
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2
+    values = {n: slider(phone, n).input_value() for n in HEADLINE_FIELDS}
+    top = scrolled(phone)
+    before = kpis(phone)
+    touch = phone.context.new_cdp_session(phone)
+
+    def finger(kind: str, at_y: float, at_x: float = x) -> None:
+        points = [] if kind == "touchEnd" else [{"x": at_x, "y": at_y}]
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    # Up the screen, with the small sideways wobble of a real thumb (under 8 px).
+    finger("touchStart", y)
+    for n in range(1, 21):
+        finger("touchMove", y - 15 * n, x + (n % 3))
+        phone.wait_for_timeout(20)
+    finger("touchEnd", y - 300)
+    phone.wait_for_timeout(1500)
+    assert scrolled(phone) > top, "the page did not scroll"
+    assert {n: slider(phone, n).input_value() for n in HEADLINE_FIELDS} == values
+    assert PRICE not in query(phone)
+    assert kpis(phone) == before

@@ -31,12 +31,9 @@ def room(browser: Browser) -> Iterator[Page]:
 
 
 def metric_font_px(page: Page) -> float:
-    return float(
-        page.evaluate(
-            "parseFloat(getComputedStyle(document.querySelector("
-            "'[data-testid=\"stMetricValue\"] > div')).fontSize)"
-        )
-    )
+    """The font size of the first KPI tile's value (tiles are the live control's)."""
+    size = page.locator(".tile-value").first.evaluate("(n) => getComputedStyle(n).fontSize")
+    return float(size.removesuffix("px"))
 
 
 def test_the_presentation_view_at_1920_by_1080(room: Page, app_server: Server) -> None:

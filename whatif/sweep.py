@@ -1,0 +1,188 @@
+"""What the headline tiles and the payback curve show, for one scenario or along a slider.
+
+The page's live control draws the KPI tiles and the cumulative-cash curve itself.
+For the current scenario it gets a `view` (every tile's texts, the investor's
+story, the curve); when a slider is grabbed it gets a `sweep`: the same texts and
+curve at every point of that slider's grid, every other field held, so the
+browser follows a held thumb by looking a point up by its index. Every text is
+formatted here, by `kpi_tiles` and `whatif.formatting`; the browser formats no
+number and computes nothing but where to draw a point.
+
+A sweep is compact (about 60 to 130 KB as sent), because its texts repeat from
+point to point: each tile's texts go as runs along the grid, and the curve is kept
+for at most `CURVES` points, at `CURVE_SAMPLES` months, as whole steps of its axis.
+The tiles' help texts and the story are long and are only read at rest, so a sweep
+leaves them out: they come with the view after the release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+
+from whatif.charts import payback_caption
+from whatif.formatting import format_money
+from whatif.model import Result, evaluate, evaluate_along
+from whatif.scenario import FIELDS_BY_NAME, FieldSpec, Scenario
+from whatif.summary import Tile, investor_story, kpi_tiles, payback_text
+
+CURVE_SAMPLES: Final = 31  # at most this many months drawn per curve
+CURVES: Final = 100  # at most this many curves per sweep; the tiles have every grid point
+DELTA_SUFFIX: Final = " vs preset"
+CURVE_LEVELS: Final = 1000  # a curve's values as whole steps of its axis' span
+TICKS: Final = 5  # about this many labelled values on the curve's axis
+
+
+def grid(spec: FieldSpec) -> list[float]:
+    """Every value the slider can take: minimum + k x step, as the link writes it."""
+    count = round((spec.maximum - spec.minimum) / spec.step)
+    return [round(spec.minimum + k * spec.step, spec.decimals) + 0.0 for k in range(count + 1)]
+
+
+def sweep_key(scenario: Scenario, base: Scenario, name: str) -> str:
+    """Names what a sweep along `name` depends on: every other field, and the preset the
+    deltas are measured against. The control uses a sweep only while its key is current."""
+    held = scenario.model_dump()
+    held.pop(name)
+    text = json.dumps([name, held, base.model_dump()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def tone(tile: Tile) -> str:
+    """How the tile's delta reads: "good" (green), "bad" (red) or "off" (grey)."""
+    if tile.delta is None or tile.delta_colour == "off":
+        return "off"
+    up = not tile.delta.startswith("-")
+    return "good" if up == (tile.delta_colour == "normal") else "bad"
+
+
+def direction(tile: Tile) -> str:
+    """Which way the delta's arrow points: "up", "down", or "" without a delta."""
+    if tile.delta is None:
+        return ""
+    return "down" if tile.delta.startswith("-") else "up"
+
+
+def _tile_texts(tile: Tile) -> list[str]:
+    return [tile.label, tile.value, tile.delta or "", tone(tile), direction(tile)]
+
+
+TILE_PARTS: Final = ("label", "value", "delta", "tone", "direction")
+
+
+def _nice_step(span: float) -> float:
+    raw = span / TICKS
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _axis(curves: Sequence[np.ndarray[Any, Any]], months: int) -> dict[str, Any]:
+    """The curve's frame: its sampled months, value range and labelled ticks (USD)."""
+    low = min(0.0, *(float(c.min()) for c in curves))
+    high = max(0.0, *(float(c.max()) for c in curves))
+    if high - low < 1.0:
+        high = low + 1.0
+    step = _nice_step(high - low)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    count = round((high - low) / step)
+    ticks = [low + k * step for k in range(count + 1)]
+    stride = max(1, math.ceil(months / (CURVE_SAMPLES - 1)))
+    sampled = sorted({*range(0, months, stride), months - 1})
+    years = range(1, months // 12 + 1)
+    return {
+        "months": [m + 1 for m in sampled],
+        "last": months,
+        "low": low,
+        "high": high,
+        "ticks": [[tick, format_money(tick) if tick else "$0"] for tick in ticks],
+        "years": [[12 * y, f"Year {y}"] for y in years],
+        "zero": 0.0,
+    }
+
+
+def _levels(curve: np.ndarray[Any, Any], axis: dict[str, Any]) -> list[int]:
+    """The curve at the axis' sampled months, in steps of its span from the bottom."""
+    at = np.asarray(axis["months"]) - 1
+    share = (curve[at] - axis["low"]) / (axis["high"] - axis["low"])
+    return [int(v) for v in np.rint(share * CURVE_LEVELS)]
+
+
+def _payback(result: Result) -> list[Any]:
+    month = result.kpis.payback_month
+    return [month, f"Payback: {payback_text(month, result.scenario.horizon_years)}"]
+
+
+def _runs(texts: Sequence[str]) -> list[str]:
+    """A column of texts as runs: [texts, lengths], texts[k] holding for lengths[k]
+    points in a row, each list as one string (texts split by newlines, lengths by
+    spaces), which keeps a sweep small: along a slider a text holds for several points,
+    and JSON writes a list of short strings at nearly twice their length."""
+    shown: list[str] = []
+    lengths: list[int] = []
+    for text in texts:
+        if "\n" in text:
+            raise ValueError(f"a tile text spans lines: {text!r}")
+        if shown and shown[-1] == text:
+            lengths[-1] += 1
+        else:
+            shown.append(text)
+            lengths.append(1)
+    return ["\n".join(shown), " ".join(map(str, lengths))]
+
+
+def view(result: Result, reference: Result | None) -> dict[str, Any]:
+    """What the control shows for one scenario: tiles, story, curve and its caption."""
+    curve = result.cumulative_net_cash_usd()
+    axis = _axis([curve], len(curve))
+    return {
+        "tiles": [
+            dict(zip(TILE_PARTS, _tile_texts(tile), strict=True)) | {"help": tile.help}
+            for tile in kpi_tiles(result, reference)
+        ],
+        "story": investor_story(result),
+        "caption": payback_caption(result),
+        "axis": axis,
+        "curve": _levels(curve, axis),
+        "payback": _payback(result),
+    }
+
+
+def sweep(scenario: Scenario, base: Scenario, name: str) -> dict[str, Any]:
+    """The view at every grid point of headline field `name`, every other field held.
+
+    `values[i]` is the i-th grid point. `columns` holds, per tile and part (label,
+    value, delta, tone, direction; then the curve's caption and payback label), its
+    texts as runs (see `_runs`). Deltas are sent without their common `suffix`. The
+    curve is kept for every `curve_every`-th point: `curves[i // curve_every]`.
+    """
+    values = grid(FIELDS_BY_NAME[name])
+    reference = evaluate(base)
+    results = evaluate_along(scenario, name, values)
+    every = max(1, math.ceil(len(values) / CURVES))
+    curves = [r.cumulative_net_cash_usd() for r in results[::every]]
+    axis = _axis(curves, len(curves[0]))
+    rows = []
+    for result in results:
+        texts = [t for tile in kpi_tiles(result, reference) for t in _tile_texts(tile)]
+        rows.append([*texts, payback_caption(result), _payback(result)[1]])
+    deltas = range(TILE_PARTS.index("delta"), len(rows[0]) - 2, len(TILE_PARTS))
+    for row in rows:
+        for at in deltas:
+            row[at] = row[at].removesuffix(DELTA_SUFFIX)
+    return {
+        "name": name,
+        "key": sweep_key(scenario, base, name),
+        "values": values,
+        "parts": len(TILE_PARTS),
+        "suffix": DELTA_SUFFIX,
+        "columns": [_runs(column) for column in zip(*rows, strict=True)],
+        "axis": axis,
+        "curve_every": every,
+        "curves": [_levels(curve, axis) for curve in curves],
+        "paybacks": [r.kpis.payback_month for r in results[::every]],
+    }
