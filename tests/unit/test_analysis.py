@@ -21,7 +21,7 @@ from whatif.analysis import (
     sensitivity,
     simulate,
 )
-from whatif.batch import BatchResult, evaluate_batch, scenario_table
+from whatif.batch import Array, BatchResult, evaluate_batch, scenario_table
 from whatif.presets import DEFAULT_PRESETS_DIR
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -72,23 +72,88 @@ def test_the_batch_evaluator_agrees_with_evaluate_scenario_by_scenario(
         )
 
 
-@pytest.mark.parametrize("preset_id", sorted(PRESETS))
-def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
+# Which headline drivers each shipped preset breaks even on: NPV crosses zero somewhere in
+# the driver's valid range, the others held. Written out so that a change in a preset, or in
+# the root finder, that gains or loses a break-even shows here; update it with the presets.
+BREAKS_EVEN: dict[str, set[str]] = {
+    "capex-trap": set(),
+    "meta-2025": {"productivity_gain_pct", "ai_capex_busd_per_year"},
+    "seed-leak": {
+        "tokens_per_month_t",
+        "price_per_mtok_usd",
+        "productivity_gain_pct",
+        "ai_capex_busd_per_year",
+    },
+    "vertical-integration": {"productivity_gain_pct", "ai_capex_busd_per_year"},
+}
+SCAN_POINTS = 5001
+
+
+def scanned_npv(scenario: Scenario, field: str) -> tuple[Array, Array]:
+    """NPV at 5,001 evenly spaced values of `field` over its valid range, others held.
+
+    Independent of the break-even's own grid and refinement; the batch it uses is
+    tied to evaluate() at the range's two ends here (and everywhere by a property test).
+    """
+    spec = FIELDS_BY_NAME[field]
+    xs = np.linspace(spec.minimum, spec.maximum, SCAN_POINTS)
+    npv = evaluate_batch(scenario_table(scenario, {field: xs}, SCAN_POINTS)).npv_usd
+    for i in (0, -1):
+        at_end = evaluate(changed(scenario, **{field: float(xs[i])})).kpis.npv_usd
+        assert npv[i] == pytest.approx(at_end, rel=1e-9, abs=1.0)
+    return xs, npv
+
+
+def break_even_cases(must: bool) -> list[tuple[str, str]]:
+    return [
+        (preset_id, field)
+        for preset_id, fields in sorted(BREAKS_EVEN.items())
+        for field in HEADLINE_FIELDS
+        if (field in fields) is must
+    ]
+
+
+def test_the_break_even_table_names_every_shipped_preset() -> None:
+    assert set(BREAKS_EVEN) == set(PRESETS)
+
+
+@pytest.mark.parametrize("preset_id", sorted(BREAKS_EVEN))
+def test_each_preset_breaks_even_on_the_drivers_it_names_in_headline_order(
+    preset_id: str,
+) -> None:
+    found = break_evens(PRESETS[preset_id].scenario)
+    assert [b.field for b in found] == list(HEADLINE_FIELDS)
+    assert {b.field for b in found if b.value is not None} == BREAKS_EVEN[preset_id]
+
+
+@pytest.mark.parametrize(("preset_id", "field"), break_even_cases(must=True))
+def test_a_break_even_is_the_npv_root_nearest_the_current_value(preset_id: str, field: str) -> None:
     scenario = PRESETS[preset_id].scenario
-    for found in break_evens(scenario):
-        spec = FIELDS_BY_NAME[found.field]
-        if found.value is None:
-            continue
-        assert spec.minimum <= found.value <= spec.maximum
-        npv = evaluate(changed(scenario, **{found.field: found.value})).kpis.npv_usd
-        # Within 0.1% of the field's range of the true root: NPV's slope bounds the error.
-        step = 0.001 * (spec.maximum - spec.minimum)
-        nudged = [
-            evaluate(changed(scenario, **{found.field: v})).kpis.npv_usd
-            for v in (max(spec.minimum, found.value - step), min(spec.maximum, found.value + step))
-        ]
-        assert min(nudged) <= npv <= max(nudged)
-        assert nudged[0] * nudged[1] <= 0 or abs(npv) < 1
+    found = break_even(scenario, field)
+    assert found.value is not None, f"{preset_id} no longer breaks even on {field}"
+    xs, npv = scanned_npv(scenario, field)
+    # Each step of the scan where NPV changes sign (or touches zero) holds a root.
+    steps = np.flatnonzero(np.sign(npv[:-1]) * np.sign(npv[1:]) <= 0)
+    assert steps.size, "the scan finds no sign change"
+    inside = [k for k in steps if xs[k] <= found.value <= xs[k + 1]]
+    assert inside, f"{found.value} lies in no step where NPV changes sign"
+    k = inside[0]
+    # NPV there is no further from zero than at the step's two ends.
+    at_root = evaluate(changed(scenario, **{field: found.value})).kpis.npv_usd
+    assert abs(at_root) <= max(abs(npv[k]), abs(npv[k + 1]))
+    # Of several roots, the one reported is nearest the current value (to a scan step).
+    nearest = min(min(abs(xs[j] - found.current), abs(xs[j + 1] - found.current)) for j in steps)
+    assert abs(found.value - found.current) <= nearest + (xs[1] - xs[0])
+
+
+@pytest.mark.parametrize(("preset_id", "field"), break_even_cases(must=False))
+def test_no_break_even_means_npv_keeps_one_sign_over_the_whole_range(
+    preset_id: str, field: str
+) -> None:
+    scenario = PRESETS[preset_id].scenario
+    assert break_even(scenario, field).value is None
+    _, npv = scanned_npv(scenario, field)
+    assert np.all(npv > 0) or np.all(npv < 0)
 
 
 def test_the_seed_leak_breaks_even_at_about_105_pct_productivity() -> None:
@@ -97,9 +162,11 @@ def test_the_seed_leak_breaks_even_at_about_105_pct_productivity() -> None:
     assert found.current == 400
 
 
-def test_no_break_even_within_the_range_is_none() -> None:
-    # The evidence case loses money at any token volume: tokens only add cost.
+def test_the_evidence_case_loses_money_at_any_token_volume() -> None:
+    # Tokens only add cost, so there is no break-even, and the scan agrees.
     assert break_even(Scenario(), "tokens_per_month_t").value is None
+    _, npv = scanned_npv(Scenario(), "tokens_per_month_t")
+    assert np.all(npv < 0)
 
 
 @pytest.mark.parametrize(
@@ -110,6 +177,12 @@ def test_no_break_even_within_the_range_is_none() -> None:
         (np.sin, [0.0, math.pi, 2 * math.pi, 3 * math.pi]),  # one on the grid
         (lambda x: x**2 + 1, []),  # never crosses
         (lambda x: np.exp(x) - 1000, [math.log(1000)]),  # strongly curved
+        (lambda x: x - 9.99, [9.99]),  # inside the last grid step
+        (lambda x: x - 0.01, [0.01]),  # inside the first grid step
+        (lambda x: (x - 0.01) * (x - 9.99), [0.01, 9.99]),  # one in each end step
+        (lambda x: x - 10.0, [10.0]),  # exactly at the high end
+        (lambda x: 10.0 - x, [10.0]),  # at the high end, falling
+        (lambda x: x, [0.0]),  # exactly at the low end
     ],
 )
 def test_the_root_finder_brackets_every_crossing_on_monotone_and_other_curves(
