@@ -17,9 +17,11 @@ from whatif.analysis import (
     compare,
     driver_range,
     find_roots,
+    monte_carlo_table,
     npv_grid,
     sensitivity,
     simulate,
+    varied_fields,
 )
 from whatif.batch import Array, BatchResult, evaluate_batch, scenario_table
 from whatif.presets import DEFAULT_PRESETS_DIR
@@ -258,10 +260,18 @@ def test_any_two_drivers_make_a_map_including_whole_number_ones() -> None:
     assert list(grid.xs) == list(range(1, 11)) and grid.npv_usd.shape == (50, 10)
 
 
-def test_comparison_gives_each_presets_own_kpis() -> None:
-    items = [(p.name, p.scenario) for p in PRESETS.values()]
-    for compared, (_, scenario) in zip(compare(items), items, strict=True):
-        assert compared.kpis == evaluate(scenario).kpis
+def test_comparison_keeps_each_scenarios_label_order_and_own_numbers() -> None:
+    seed = PRESETS["seed-leak"].scenario
+    items = [
+        ("Seed leak", seed),
+        ("Capex trap", PRESETS["capex-trap"].scenario),
+        ("Seed leak at $30", changed(seed, price_per_mtok_usd=30)),
+    ]
+    compared = compare(items)
+    assert [(c.label, c.scenario) for c in compared] == items
+    # The seed leak's 60T tokens at $15 are $900M a month; at $30 twice that.
+    assert [c.kpis.token_spend_year1_usd for c in compared[::2]] == [10.8e9, 21.6e9]
+    assert compared[1].kpis.npv_usd < 0 < compared[0].kpis.npv_usd
 
 
 def test_monte_carlo_is_reproducible_for_a_seed_and_differs_for_another() -> None:
@@ -283,16 +293,67 @@ def test_monte_carlo_collapses_to_the_deterministic_npv_when_ranges_shrink_to_a_
     assert simulation.probability_npv_positive == 1.0
 
 
-def test_monte_carlo_draws_stay_inside_each_drivers_range() -> None:
-    preset = PRESETS["seed-leak"]
-    simulation = simulate(preset.scenario, preset.ranges, draws=3000)
-    npv = simulation.result.npv_usd
-    swings = sensitivity(preset.scenario, preset.ranges)
-    assert np.all(np.isfinite(npv))
-    low = evaluate(preset.scenario).kpis.npv_usd - sum(s.swing_usd for s in swings)
-    assert npv.min() > low
-    summary = simulation.percentiles(npv)
-    assert summary["p10"] <= summary["p50"] <= summary["p90"]  # type: ignore[operator]
+def test_monte_carlo_draws_stay_inside_each_drivers_range_around_its_value() -> None:
+    preset = PRESETS["meta-2025"]
+    s, ranges = preset.scenario, preset.ranges
+    table = monte_carlo_table(s, ranges, draws=3000)
+    varied = {spec.name for spec in varied_fields(ranges)}
+    assert varied == set(HEADLINE_FIELDS) | set(ranges)
+    for spec in FIELDS:
+        column, value = table[spec.name], float(getattr(s, spec.name))
+        if spec.name in varied:
+            low, high = driver_range(spec, s, ranges)
+            assert low <= column.min() and column.max() <= high, spec.name
+            # A triangular (low, value, high) draw averages (low + value + high) / 3; with
+            # 3,000 draws the sample mean is within 7 standard errors of it at 3% of the width.
+            mean = (low + value + high) / 3
+            assert column.mean() == pytest.approx(mean, abs=0.03 * (high - low)), spec.name
+        else:
+            assert np.all(column == value), spec.name
+    # What is evaluated is exactly these draws: the batch, and evaluate() row by row.
+    simulation = simulate(s, ranges, draws=3000)
+    assert np.array_equal(simulation.result.npv_usd, evaluate_batch(table).npv_usd)
+    for i in (0, 1234, 2999):
+        row = changed(s, **{name: float(table[name][i]) for name in varied})
+        assert simulation.result.npv_usd[i] == pytest.approx(evaluate(row).kpis.npv_usd, rel=1e-9)
+
+
+def triangular_quantile(p: float, low: float, mode: float, high: float) -> float:
+    """The value below which a share p of a triangular (low, mode, high) distribution lies."""
+    if p < (mode - low) / (high - low):
+        return low + math.sqrt(p * (high - low) * (mode - low))
+    return high - math.sqrt((1 - p) * (high - low) * (high - mode))
+
+
+def test_monte_carlo_percentiles_are_the_npvs_at_the_drivers_triangular_quantiles() -> None:
+    # Only the productivity gain varies, 100 to 900 around the seed leak's 400, and NPV
+    # rises with it in a straight line: NPV's P10, P50 and P90 are its NPV at the gain's
+    # quantiles, by hand 254.9, 452.8 and 700. Allow 1% of probability for sampling.
+    s = PRESETS["seed-leak"].scenario
+    pinned = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
+    simulation = simulate(s, pinned | {"productivity_gain_pct": (100.0, 900.0)})
+    shown = simulation.percentiles(simulation.result.npv_usd)
+    assert triangular_quantile(0.9, 100, 400, 900) == 700
+    for key, p in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9)):
+        low, high = (
+            evaluate(
+                changed(s, productivity_gain_pct=triangular_quantile(q, 100, 400, 900))
+            ).kpis.npv_usd
+            for q in (p - 0.01, p + 0.01)
+        )
+        assert low < shown[key] < high, key  # type: ignore[operator]
+
+
+def test_percentiles_are_linear_interpolations_over_the_defined_draws_only() -> None:
+    simulation = simulate(Scenario(), draws=10)
+    values = np.array([math.nan, *range(101), math.nan])
+    assert simulation.percentiles(values) == {"p10": 10.0, "p50": 50.0, "p90": 90.0}
+    assert simulation.percentiles(np.array([3.0, 1.0, 2.0, 4.0])) == {
+        "p10": pytest.approx(1.3),
+        "p50": 2.5,
+        "p90": pytest.approx(3.7),
+    }
+    assert simulation.percentiles(np.full(4, math.nan)) == dict.fromkeys(("p10", "p50", "p90"))
 
 
 def test_monte_carlo_draws_whole_months_of_ramp_up() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pytest
@@ -138,13 +139,39 @@ def test_a_quantity_has_the_same_colour_in_every_chart() -> None:
     assert found["With AI"] == {charts.COLOURS["With AI"]}
 
 
-def test_the_analysis_charts_build_for_edge_scenarios() -> None:
-    for scenario in EDGES.values():
-        kpis = evaluate(scenario).kpis
-        for chart in (
-            analysis_charts.tornado(sensitivity(scenario), kpis.npv_usd),
-            analysis_charts.npv_map(npv_grid(scenario), scenario),
-            analysis_charts.comparison(compare([("a", scenario), ("b", Scenario())])),
-            analysis_charts.npv_histogram(simulate(scenario, draws=500)),
-        ):
-            json.dumps(chart.to_dict(), allow_nan=False)
+def rows_of(chart: alt.TopLevelMixin) -> list[list[dict[str, Any]]]:
+    """The data rows a chart sends the browser, one list per dataset, checked as valid JSON."""
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)  # no NaN or infinity reaches the browser
+    return list(spec["datasets"].values())
+
+
+@pytest.mark.parametrize("scenario", EDGES.values(), ids=EDGES)
+def test_the_analysis_charts_carry_every_result_even_for_edge_scenarios(
+    scenario: Scenario,
+) -> None:
+    npv = evaluate(scenario).kpis.npv_usd
+    swings = sensitivity(scenario)
+    bars, base = rows_of(analysis_charts.tornado(swings, npv))
+    # The twelve largest swings, low and high end each, in order, around today's NPV.
+    assert [(r["rank"], r["end"]) for r in bars] == [
+        (rank, end) for rank in range(12) for end in analysis_charts.LOW_HIGH
+    ]
+    assert [r["npv_b"] for r in bars[:2]] == [
+        swings[0].npv_low_usd / 1e9,
+        swings[0].npv_high_usd / 1e9,
+    ]
+    assert base == [{"x": npv / 1e9}]
+
+    grid = npv_grid(scenario)
+    cells = rows_of(analysis_charts.npv_map(grid, scenario))[0]
+    assert [c["npv_b"] for c in cells] == pytest.approx(list(grid.npv_usd.ravel() / 1e9))
+
+    (compared,) = rows_of(analysis_charts.comparison(compare([("a", scenario), ("b", Scenario())])))
+    assert [r["scenario"] for r in compared] == ["a"] * 3 + ["b"] * 3
+    assert (compared[0]["metric"], compared[0]["usd_b"]) == ("NPV", npv / 1e9)
+
+    simulation = simulate(scenario, draws=500)
+    bins, marks = rows_of(analysis_charts.npv_histogram(simulation))
+    assert sum(b["share"] for b in bins) == pytest.approx(1.0)  # every draw is in a bin
+    assert [m["label"] for m in marks] == ["P10", "P50", "P90"]

@@ -24,7 +24,7 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.analysis import break_evens
+from whatif.analysis import break_evens, simulate
 from whatif.cli import main
 from whatif.links import format_number
 
@@ -209,13 +209,23 @@ def test_sensitivity_json_is_sorted_by_swing_and_uses_the_presets_ranges() -> No
     assert (productivity["low"], productivity["high"]) == (100, 900)
 
 
-def test_simulate_json_reproduces_for_a_seed_and_reports_percentiles() -> None:
+def test_simulate_json_reproduces_for_a_seed_and_reports_that_simulations_percentiles() -> None:
     argv = ["simulate", "--preset", "meta-2025", "--draws", "2000", "--seed", "3", "--json"]
     first, again = json_of(argv), json_of(argv)
     assert first == again
-    npv = first["npv_usd"]
-    assert npv["p10"] <= npv["p50"] <= npv["p90"]
-    assert 0 <= first["probability_npv_positive"] <= 1 and first["draws"] == 2000
+    preset = PRESETS["meta-2025"]
+    simulation = simulate(preset.scenario, preset.ranges, draws=2000, seed=3)
+    r = simulation.result
+    for key, values in (
+        ("npv_usd", r.npv_usd),
+        ("roi_pct", r.roi_pct),
+        ("margin_impact_year1_pp", r.margin_impact_year1_pp),
+        ("eps_impact_year1_usd", r.eps_impact_year1_usd),
+    ):
+        assert first[key] == simulation.percentiles(values), key
+    assert first["probability_npv_positive"] == simulation.probability_npv_positive
+    assert (first["draws"], first["seed"]) == (2000, 3)
+    assert first["varied"] == list(simulation.varied)
 
 
 def test_compare_json_gives_each_item_and_its_difference_from_the_current_scenario() -> None:
