@@ -8,13 +8,22 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from whatif import load_presets
-from whatif.analysis import break_evens, simulate
+from whatif.analysis import simulate
 from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR
-from whatif.reports import field_value_text
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
+
+# The seed-leak preset's break-evens as the Break-even tab shows them, written by hand, in
+# the order of the headline sliders: the one place to update when that preset changes.
+SEED_LEAK_BREAK_EVENS = [
+    "303.80 trillion tokens / month",
+    "75.95 $ / million tokens",
+    "104.98 % more output",
+    "no break-even within the valid range",
+    "91.24 $B / year",
+]
 
 
 def open_tab(app: AppTest, tab: str) -> AppTest:
@@ -46,11 +55,7 @@ def test_the_break_even_table_shows_where_npv_is_zero_for_each_headline_driver(
 ) -> None:
     app = open_tab(page(preset="seed-leak"), "Break-even")
     table = app.dataframe[0].value
-    expected = [
-        field_value_text(b.field, b.value) for b in break_evens(PRESETS["seed-leak"].scenario)
-    ]
-    assert list(table["NPV is zero at"]) == expected
-    assert "no break-even within the valid range" in expected
+    assert list(table["NPV is zero at"]) == SEED_LEAK_BREAK_EVENS
 
 
 def test_the_uncertainty_tab_shows_the_seeded_simulation_of_the_link(page: Page) -> None:

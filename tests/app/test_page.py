@@ -13,13 +13,26 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.live import move
 from tests.unit.reference import VERSION_1
-from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
+from whatif import Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
 from whatif.summary import kpi_tiles
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
+
+# The tiles of the bare address (the default preset, meta-2025) as a reader sees them, written
+# by hand, not by the page's formatter: the one place to update when that preset or the model
+# changes its numbers.
+DEFAULT_TILES = {
+    "ROI over 5 years": "-35.7%",
+    "NPV at 9%": "-$212B",
+    "Payback": "> 5 years",
+    "EPS impact, year 1 ($ / share)": "-$3.13",
+    "Margin impact, year 1": "-5.18 pp",
+    "Token spend, year 1": "$3.17B",
+    "Token cost per user-hour": "$17.91",
+}
 
 
 def shown_kpis(app: AppTest) -> dict[str, str]:
@@ -57,19 +70,9 @@ def test_every_preset_renders_its_own_numbers_without_exception(page: Page, pres
 def test_a_bare_address_opens_on_the_meta_2025_preset(page: Page) -> None:
     app = page()
     assert app.selectbox(key="preset_choice").value == "meta-2025"
+    assert shown_kpis(app) == DEFAULT_TILES
     assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)
     assert app.session_state["benefit_ramp_months"] == 12
-    labels = " ".join(shown_kpis(app))
-    for word in (
-        "ROI",
-        "NPV",
-        "Payback",
-        "EPS impact, year 1 ($ / share)",
-        "Token spend",
-        "Token cost per user-hour",
-        "Margin impact",
-    ):
-        assert word in labels
 
 
 @pytest.mark.parametrize(
@@ -93,7 +96,6 @@ def test_each_headline_slider_moves_the_kpis_the_expected_way(
     assert (after > before) is npv_rises
     expected = PRESETS["meta-2025"].scenario.model_copy(update={field: value})
     assert shown_kpis(app) == expected_kpis(expected)
-    assert field in HEADLINE_FIELDS
 
 
 def test_moving_a_slider_after_a_preset_says_the_scenario_now_differs(page: Page) -> None:
@@ -228,7 +230,16 @@ def test_ten_years_of_extreme_growth_renders_finite_numbers(page: Page) -> None:
         price_per_mtok_usd="100",
     )
     assert not app.exception
-    assert all(v[0] in "$-+0123456789nm>" for v in shown_kpis(app).values())
+    # 500T tokens a month growing elevenfold a year at $100 per million: no NaN, no overflow.
+    assert shown_kpis(app) == {
+        "ROI over 10 years": "-100.0%",
+        "NPV at 9%": "-$2,560,095,717T",
+        "Payback": "> 10 years",
+        "EPS impact, year 1 ($ / share)": "-$763.94",
+        "Margin impact, year 1": "-1093.84 pp",
+        "Token spend, year 1": "$2.26T",
+        "Token cost per user-hour": "$12,785.72",
+    }
 
 
 def test_preset_sources_are_shown_as_text(page: Page) -> None:
