@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whatif.formatting import Kind, format_eps, format_kpi, format_money
+from whatif.formatting import Kind, format_eps, format_kpi, format_money, shown
 
 NAN, INF = math.nan, math.inf
 # Pairs, not a dict: 0 and -0.0 are equal keys, and both must be shown right.
@@ -189,3 +189,17 @@ def test_no_kpi_ever_reads_nan_or_inf(value: float, kind: Kind) -> None:
     shown = format_kpi(value, kind)
     assert "nan" not in shown.lower() and "inf" not in shown.lower()
     assert (shown == "n/a") is (not math.isfinite(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        ("x" * 40, "x" * 40),  # exactly the limit: whole
+        ("x" * 41, "x" * 39 + "…"),  # one over: cut to the limit, ellipsis included
+        ("colour=red", "colour=red"),
+        ("a\nb\x1b[31m", "a\\nb\\x1b[31m"),  # control characters cannot break the line
+        ("prix€", "prix\\u20ac"),
+    ],
+)
+def test_untrusted_text_is_shown_escaped_and_at_most_40_characters(text: str, seen: str) -> None:
+    assert shown(text) == seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,8 @@ def test_exponents_and_minus_zero_are_read_as_numbers() -> None:
     decoded = decode_link("ai_users=1e3&in_house_share_pct=-0", PRESETS)
     assert decoded.warnings == ()
     assert decoded.scenario.ai_users == 1000 and decoded.scenario.in_house_share_pct == 0
+    # A plain 0, not -0: the CLI's JSON would print -0.0 and a slider "-0".
+    assert math.copysign(1, decoded.scenario.in_house_share_pct) == 1
 
 
 def test_streamlits_own_embed_parameters_pass_silently() -> None:
