@@ -157,6 +157,10 @@ def test_given_fields_override_the_preset_and_missing_ones_come_from_it() -> Non
 def test_a_full_url_with_a_fragment_reads_like_its_query_string() -> None:
     decoded = decode_link("https://whatif.example/?horizon_years=3&preset=seed-leak#kpis", PRESETS)
     assert decoded.scenario.horizon_years == 3 and decoded.preset_id == "seed-leak"
+    # The query ends at the first "#"; a "?" inside it is part of a value.
+    odd = decode_link("https://whatif.example/?horizon_years=3&colour=red?blue#a#b", PRESETS)
+    assert odd.scenario.horizon_years == 3
+    assert [(w.param, w.value) for w in odd.warnings] == [("colour", "red?blue")]
 
 
 NOT_A_NUMBER = "not a number (use plain decimals such as 12.5)"
@@ -201,7 +205,25 @@ def test_each_unusable_parameter_is_ignored_with_a_warning_naming_it(
 def test_a_repeated_parameter_uses_its_last_value_and_says_so() -> None:
     decoded = decode_link("horizon_years=3&horizon_years=4", PRESETS)
     assert decoded.scenario.horizon_years == 4
-    assert decoded.warnings[0].repeated and "2 times" in decoded.warnings[0].reason
+    assert decoded.warnings[0].repeated
+    assert [str(w) for w in decoded.warnings] == [
+        '"horizon_years=3": given 2 times; the last value is used (ignored)'
+    ]
+    # An unknown parameter given twice is named once, as unknown.
+    unknown = decode_link("colour=a&colour=b", PRESETS)
+    assert [str(w) for w in unknown.warnings] == ['"colour=b": unknown parameter (ignored)']
+
+
+def test_a_mapping_of_parameters_reads_like_its_query_string() -> None:
+    # As Streamlit's query_params gives them: a value, or a list of values.
+    single = decode_link({"preset": "seed-leak", "horizon_years": "10"}, PRESETS)
+    assert (single.preset_id, single.scenario.horizon_years, single.warnings) == (
+        "seed-leak",
+        10,
+        (),
+    )
+    repeated = decode_link({"horizon_years": ["3", "10"]}, PRESETS)
+    assert repeated.scenario.horizon_years == 10 and repeated.warnings[0].repeated
 
 
 def test_exponents_and_minus_zero_are_read_as_numbers() -> None:
