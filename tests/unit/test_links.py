@@ -330,3 +330,17 @@ def test_the_fingerprint_follows_every_value_of_the_preset() -> None:
     for spec in FIELDS:
         other = seed.model_copy(update={spec.name: getattr(seed, spec.name) + 1})
         assert fingerprint(other) != fingerprint(seed), spec.name
+
+
+def test_the_presentation_view_passes_silently_and_an_unknown_view_is_named() -> None:
+    assert decode_link("preset=seed-leak&view=present", PRESETS).warnings == ()
+    odd = decode_link("preset=seed-leak&view=slides", PRESETS)
+    assert [str(w) for w in odd.warnings] == [
+        '"view=slides": unknown view; the page is shown (ignored)'
+    ]
+
+
+def test_a_fingerprint_without_a_preset_changes_nothing() -> None:
+    decoded = decode_link("preset_fp=a03746ad&horizon_years=3", PRESETS)
+    assert not decoded.preset_changed and decoded.warnings == ()
+    assert decoded.scenario == Scenario(horizon_years=3)
