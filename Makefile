@@ -1,5 +1,6 @@
 # One task runner: `make run` serves the app, `make test` runs every test tier.
-# Both create .venv and install pinned packages when missing, so a fresh clone needs nothing else.
+# Both create .venv and install pinned packages and the project when missing, so a fresh clone
+# needs nothing else.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -14,12 +15,17 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.app-installed: requirements.txt | $(VENV)/bin/python
+# The project itself goes in editable, after its pinned requirements: that installs the
+# `whatif` command, and `python -m whatif` works from any directory. --no-deps: the pins
+# above are the dependencies, already there.
+$(VENV)/.app-installed: requirements.txt pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -e . --no-deps
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e . --no-deps
 	touch $@ $(VENV)/.app-installed
 
 run: $(VENV)/.app-installed

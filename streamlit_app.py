@@ -12,10 +12,11 @@ import streamlit as st
 
 from app.analysis_view import render_analysis
 from app.headline import headline_sliders
+from app.lineage import Lineage
 from app.live_sliders import settled
 from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_kpis, render_tables
-from app.presentation import presenting, render_header, render_presentation
+from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
 from app.share import complete_link, render_share
 from app.sidebar import sidebar
 from app.state import (
@@ -24,7 +25,7 @@ from app.state import (
     failover_anchor,
     read_link_once,
 )
-from whatif import PresetSet, Scenario, evaluate
+from whatif import PresetSet, evaluate
 
 st.set_page_config(
     page_title="whatif: AI spend, ROI and margin",
@@ -34,10 +35,11 @@ st.set_page_config(
 
 
 @st.fragment
-def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool) -> None:
+def scenario_view(presets: PresetSet, lineage: Lineage, present: bool) -> None:
     """Everything a headline slider changes; moving one reruns only this fragment."""
     if st.session_state.pop(WHOLE_PAGE, False):
         st.rerun(scope="app")
+    base = lineage.base
     # gather
     scenario, held = headline_sliders(base)
     # compute
@@ -45,17 +47,17 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
     reference = evaluate(base) if scenario != base else None
     # render
     if present:
-        render_kpis(result, reference)
-        render_presentation(result, complete_link(scenario, choice))
+        render_kpis(result, reference, rows=TILE_ROWS_SHOWN)
+        render_presentation(result, complete_link(scenario, lineage.preset_id))
         return
     # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for
     # the release (`settled` is the result then).
     shown = settled(result, held)
-    render_changes(presets, choice, scenario, base)
+    render_changes(lineage, scenario)
     render_kpis(result, reference)
-    render_analysis(shown, presets, choice, partial(render_charts, live=result))
+    render_analysis(shown, presets, lineage, partial(render_charts, live=result))
     render_tables(shown)
-    render_share(shown, choice, presets)
+    render_share(shown, lineage, presets)
 
 
 def main() -> None:
@@ -63,17 +65,16 @@ def main() -> None:
     presets = current_presets()
     read_link_once(presets)
     present = presenting()
-    choice, base = sidebar(presets, present)
+    lineage = sidebar(presets, present)
     # render what does not depend on the sliders, then everything that does
     if present:
-        preset = presets.presets.get(choice)
-        render_header(preset.name if preset else "Model defaults")
+        render_header(lineage.preset.name if lineage.preset else "Model defaults")
     else:
         st.title("What does AI spending do to our ROI and operating margin?")
-    render_notices(presets, choice)
+    render_notices(presets, lineage.preset_id)
     if not present:
-        render_description(presets, choice)
-    scenario_view(presets, choice, base, present)
+        render_description(presets, lineage)
+    scenario_view(presets, lineage, present)
     failover_anchor()
 
 

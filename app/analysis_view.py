@@ -2,7 +2,8 @@
 
 Tabs are lazy (`on_change="rerun"`): only the open tab computes, so a slider
 move on the Overview pays nothing for the analyses. Each analysis is cached by
-the scenario's complete link (an exact, hashable key) and the preset's ranges.
+the scenario's complete link (an exact, hashable key), the preset's ranges and
+its correlations. The Compare tab lives in app/compare_view.py.
 """
 
 from __future__ import annotations
@@ -11,31 +12,39 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.compare_view import render_compare
+from app.lineage import Lineage
 from whatif import FIELDS, FIELDS_BY_NAME, PresetSet, Result, Scenario
 from whatif import analysis_charts as charts
 from whatif.analysis import (
     DEFAULT_MAP_FIELDS,
     DEFAULT_SEED,
     BreakEven,
-    Compared,
     NpvGrid,
     Ranges,
     Simulation,
     Swing,
     break_evens,
-    compare,
     npv_grid,
+    percentiles,
     sensitivity,
     simulate,
 )
 from whatif.batch import Array
-from whatif.formatting import EPS_UNIT, Kind, escape_markdown, format_kpi, format_money
-from whatif.links import decode_link, encode_link, format_number
-from whatif.reports import field_value_text
-from whatif.summary import payback_text
+from whatif.correlations import Correlation
+from whatif.formatting import (
+    EPS_UNIT,
+    Kind,
+    escape_markdown,
+    format_kpi,
+    format_money,
+    percentile_text,
+)
+from whatif.links import decode_link, encode_link
+from whatif.reports import break_even_sentence, field_quantity
+from whatif.scenario_sets import Member
 
 TABS = ("Overview", "Break-even", "Sensitivity", "Break-even map", "Compare", "Uncertainty")
-MAX_COMPARED = 4
 
 
 def _scenario(link: str) -> Scenario:
@@ -58,26 +67,23 @@ def _grid(link: str, x_field: str, y_field: str) -> NpvGrid:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _simulation(link: str, ranges: tuple[tuple[str, tuple[float, float]], ...]) -> Simulation:
-    return simulate(_scenario(link), dict(ranges), seed=DEFAULT_SEED)
+def _simulation(
+    link: str,
+    ranges: tuple[tuple[str, tuple[float, float]], ...],
+    correlations: tuple[Correlation, ...],
+) -> Simulation:
+    return simulate(_scenario(link), dict(ranges), seed=DEFAULT_SEED, correlations=correlations)
 
 
 def render_break_even(link: str) -> None:
-    rows = []
-    for found in _break_evens(link):
-        spec = FIELDS_BY_NAME[found.field]
-        rows.append(
-            {
-                "Driver": spec.label,
-                "NPV is zero at": field_value_text(found.field, found.value),
-                "Now": f"{format_number(found.current)} {spec.unit}",
-            }
-        )
+    found = _break_evens(link)
     st.markdown(
-        "**What would have to be true for this to pay?** Each driver moved alone, "
-        "the others held, over its whole valid range."
+        "**What would you need to believe for this to pay?** Each business lever moved "
+        "alone over its whole valid range, the others held:"
     )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # Levers with a break-even first: those are the beliefs to test.
+    ordered = sorted(found, key=lambda b: b.value is None)
+    st.markdown("\n".join(f"- {escape_markdown(break_even_sentence(b))}" for b in ordered))
 
 
 def render_sensitivity(link: str, ranges: Ranges, result: Result) -> None:
@@ -87,6 +93,26 @@ def render_sensitivity(link: str, ranges: Ranges, result: Result) -> None:
     st.caption(
         f"Lows and highs: {origin}the value −50% / +50% (0 to 10% of the field's span "
         "for a value of 0), clamped to the valid range."
+    )
+    st.markdown(
+        "**Evaluation settings** are not levers: they say how the programme is measured "
+        "(over how long, at what rate, over which asset lives, with which tax and share "
+        "count), so they are shown apart, with what each moves NPV by."
+    )
+    st.dataframe(
+        [
+            {
+                "Setting": FIELDS_BY_NAME[s.field].label,
+                "From": field_quantity(s.field, s.low),
+                "To": field_quantity(s.field, s.high),
+                "NPV from": format_money(s.npv_low_usd),
+                "NPV to": format_money(s.npv_high_usd),
+            }
+            for s in swings
+            if s.is_setting
+        ],
+        hide_index=True,
+        width="stretch",
     )
 
 
@@ -110,64 +136,16 @@ def render_map(link: str, scenario: Scenario) -> None:
     st.altair_chart(charts.npv_map(_grid(link, x_field, y_field), scenario), width="stretch")
 
 
-def _comparison_rows(current: Compared, items: list[Compared]) -> list[dict[str, str]]:
-    rows = []
-    for item in (current, *items):
-        k = item.kpis
-        versus = "" if item is current else format_money(k.npv_usd - current.kpis.npv_usd)
-        rows.append(
-            {
-                "Scenario": item.label,
-                "ROI": format_kpi(k.roi_pct, "pct"),
-                "NPV": format_kpi(k.npv_usd, "usd"),
-                "NPV vs current": versus,
-                "Payback": payback_text(k.payback_month, item.scenario.horizon_years),
-                "Token spend, year 1": format_kpi(k.token_spend_year1_usd, "usd"),
-                "Margin impact, year 1": format_kpi(k.margin_impact_year1_pp, "pp"),
-                f"EPS impact, year 1 ({EPS_UNIT})": format_kpi(k.eps_impact_year1_usd, "eps"),
-            }
-        )
-    return rows
-
-
-def render_compare(scenario: Scenario, presets: PresetSet) -> None:
-    chosen = st.multiselect(
-        "Presets to compare",
-        list(presets.presets),
-        max_selections=MAX_COMPARED,
-        format_func=lambda pid: presets.presets[pid].name,
-        key="compare_presets",
+def _member_simulation(member: Member) -> Simulation:
+    """A set member's Monte Carlo, the same cached one its own Uncertainty tab shows."""
+    return _simulation(
+        encode_link(member.scenario), tuple(sorted(member.ranges.items())), member.correlations
     )
-    pasted = st.text_area(
-        "Or paste share links, one per line",
-        key="compare_links",
-        placeholder="http://…/?preset=seed-leak&price_per_mtok_usd=5",
-    )
-    items = [(presets.presets[pid].name, presets.presets[pid].scenario) for pid in chosen]
-    for number, line in enumerate(filter(None, map(str.strip, pasted.splitlines())), start=1):
-        decoded = decode_link(line, presets.presets)
-        if decoded.warnings:
-            problems = "\n".join(f"- {escape_markdown(w.problem)}" for w in decoded.warnings)
-            st.warning(
-                f"**Link {number} had parts that were ignored**; the rest applies:\n{problems}"
-            )
-        preset = presets.presets.get(decoded.preset_id or "")
-        label = f"Link {number}" + (f" ({preset.name})" if preset else "")
-        items.append((label, decoded.scenario))
-    if len(items) > MAX_COMPARED:
-        st.warning(f"Comparing the first {MAX_COMPARED} of {len(items)} scenarios.")
-        items = items[:MAX_COMPARED]
-    if not items:
-        st.info("Pick up to four presets or paste links to see them beside the current scenario.")
-        return
-    current, *others = compare([("Current scenario", scenario), *items])
-    st.dataframe(_comparison_rows(current, others), hide_index=True, width="stretch")
-    st.altair_chart(charts.comparison([current, *others]), width="stretch")
 
 
-def render_uncertainty(link: str, ranges: Ranges) -> None:
-    simulation = _simulation(link, tuple(sorted(ranges.items())))
-    p = simulation.percentiles(simulation.result.npv_usd)
+def render_uncertainty(link: str, ranges: Ranges, correlations: tuple[Correlation, ...]) -> None:
+    simulation = _simulation(link, tuple(sorted(ranges.items())), correlations)
+    p = percentiles(simulation.result.npv_usd)
     columns = st.columns(4)
     for column, (label, value) in zip(
         columns,
@@ -188,25 +166,50 @@ def render_uncertainty(link: str, ranges: Ranges) -> None:
     ]
     rows = [
         {"Result": label}
-        | {key.upper(): format_kpi(v, kind) for key, v in simulation.percentiles(values).items()}
+        | {key.upper(): format_kpi(v, kind) for key, v in percentiles(values).items()}
         for label, values, kind in spread
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
     st.altair_chart(charts.npv_histogram(simulation), width="stretch")
+    st.caption(_where_the_headline_sits(simulation, p))
     varied = ", ".join(FIELDS_BY_NAME[name].label for name in simulation.varied)
+    together = "; ".join(
+        f"{FIELDS_BY_NAME[c.fields[0]].label} with {FIELDS_BY_NAME[c.fields[1]].label} "
+        f"(rank {c.rank:+.2f}: {c.source})"
+        for c in simulation.correlations
+    )
+    how = f"rank-correlated as the preset states ({together})" if together else "independent"
     st.caption(
-        f"Independent triangular draws (low, current value, high) of: {varied}. "
-        f"Fixed seed {simulation.seed}, so the same link gives the same draws."
+        escape_markdown(
+            f"Triangular draws (low, current value, high) of: {varied}; {how}. "
+            f"Fixed seed {simulation.seed}, so the same link gives the same draws."
+        )
+    )
+
+
+def _where_the_headline_sits(simulation: Simulation, p: dict[str, float | None]) -> str:
+    """ "The headline NPV, -$212B, is the 90th percentile of its own draws ..." """
+    rank = simulation.headline_percentile
+    central = (p["p25"] or 0) <= simulation.headline_npv_usd <= (p["p75"] or 0)
+    verdict = (
+        "inside the middle half, a central case"
+        if central
+        else "outside the middle half (P25 to P75): not a central case, so do not read it "
+        "as the expected outcome"
+    )
+    return escape_markdown(
+        f"The gold line is this scenario: the headline is {percentile_text(rank)} of its "
+        f"own draws (NPV {format_money(simulation.headline_npv_usd)}), {verdict}."
     )
 
 
 def render_analysis(
-    result: Result, presets: PresetSet, choice: str, render_overview: Callable[[Result], None]
+    result: Result, presets: PresetSet, lineage: Lineage, render_overview: Callable[[Result], None]
 ) -> None:
-    """The tab strip under the KPIs; the Overview tab holds the page's four charts."""
+    """The tab strip under the KPIs; the Overview tab holds the page's four charts. The
+    ranges and correlations are the preset's, or an applied file's (merged over its parent's)."""
     scenario = result.scenario
-    preset = presets.presets.get(choice)
-    ranges: Ranges = preset.ranges if preset else {}
+    ranges = lineage.ranges
     link = encode_link(scenario)
     tabs = dict(zip(TABS, st.tabs(TABS, key="analysis_tab", on_change="rerun"), strict=True))
     with tabs["Overview"]:
@@ -223,7 +226,7 @@ def render_analysis(
             render_map(link, scenario)
     with tabs["Compare"]:
         if tabs["Compare"].open:
-            render_compare(scenario, presets)
+            render_compare(scenario, presets, _member_simulation)
     with tabs["Uncertainty"]:
         if tabs["Uncertainty"].open:
-            render_uncertainty(link, ranges)
+            render_uncertainty(link, ranges, lineage.correlations)

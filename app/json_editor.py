@@ -12,9 +12,10 @@ from typing import Final
 
 import streamlit as st
 
+from app.lineage import Lineage
 from app.state import apply_to_session, show_message
 from whatif import PresetSet, Scenario
-from whatif.presets import parse_preset, preset_document
+from whatif.presets import parse_preset
 
 TEXT: Final = "json_text"
 SHOWN: Final = "json_shown"  # the document last generated from the page
@@ -23,16 +24,18 @@ FILE: Final = "the edited JSON"
 
 
 def apply_json(presets: PresetSet) -> None:
-    outcome = parse_preset("edited", st.session_state[TEXT], FILE, parents=presets.presets)
+    outcome = parse_preset(
+        "edited", st.session_state[TEXT], FILE, parents=presets.presets, broken=presets.broken
+    )
     apply_to_session(outcome, MESSAGE, FILE)
 
 
-def render_json_editor(scenario: Scenario, name: str, presets: PresetSet) -> None:
+def render_json_editor(scenario: Scenario, lineage: Lineage, presets: PresetSet) -> None:
     """A lazy expander: nothing is built until it is opened."""
     box = st.expander("Edit as JSON", key="json_open", on_change="rerun", icon=":material/code:")
     if not box.open:
         return
-    document = preset_document(name, "Edited on the whatif page.", scenario)
+    document = lineage.document(scenario)
     if st.session_state.get(TEXT) in (None, st.session_state.get(SHOWN)):
         st.session_state[TEXT] = document  # not edited yet: follow the page
     st.session_state[SHOWN] = document

@@ -7,7 +7,8 @@ from typing import Final
 
 import streamlit as st
 
-from app.state import PRESET_CHANGED, set_fields_everywhere
+from app.lineage import Lineage
+from app.state import DEFAULT_PRESET_NOTE, PRESET_CHANGED, choose_preset
 from whatif import PresetSet, Scenario
 from whatif.formatting import escape_markdown
 from whatif.summary import changes
@@ -24,6 +25,12 @@ def render_notices(presets: PresetSet, choice: str) -> None:
             "so the page shows its current values. To freeze numbers, share the complete link "
             "under *Share this scenario*.",
             icon=":material/history:",
+        )
+    if preset and st.session_state.get(DEFAULT_PRESET_NOTE):
+        st.info(
+            f"This link names no preset, so it starts from “{escape_markdown(preset.name)}” "
+            "and applies the link's values over it.",
+            icon=":material/info:",
         )
     warnings = st.session_state.get("link_warnings") or []
     if warnings:
@@ -43,22 +50,26 @@ def render_notices(presets: PresetSet, choice: str) -> None:
         )
 
 
-def render_description(presets: PresetSet, choice: str) -> None:
-    """The chosen preset's name, description and sources, always as text."""
-    preset = presets.presets.get(choice)
+def render_description(presets: PresetSet, lineage: Lineage) -> None:
+    """The chosen preset's (or applied file's) name, description and sources, as text."""
+    preset = lineage.preset
     if not preset:
         return
     sources = "; ".join(f"“{escape_markdown(source)}”" for source in preset.sources)
     parent = presets.presets.get(preset.extends or "")
     based = f" *Based on “{escape_markdown(parent.name)}”.*" if parent else ""
+    if lineage.file and lineage.parent and not parent:
+        based = f" *Measured against “{escape_markdown(lineage.parent.name)}”.*"
+    yours = " (your file, applied to this session only)" if lineage.file else ""
     st.caption(
-        f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}{based}"
+        f"**{escape_markdown(preset.name)}**{yours}: {escape_markdown(preset.description)}{based}"
         + (f"  \n**Sources:** {sources}" if sources else "")
     )
 
 
-def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Scenario) -> None:
-    """What the sliders changed from the preset, with a way back."""
+def render_changes(lineage: Lineage, scenario: Scenario) -> None:
+    """What the sliders (or an applied file) changed from the preset, with a way back."""
+    base = lineage.base
     # Always one container here, empty or not: an element that comes and goes would
     # shift every later element's position, and the browser would rebuild them all.
     slot = st.container()
@@ -69,11 +80,9 @@ def render_changes(presets: PresetSet, choice: str, scenario: Scenario, base: Sc
     more = (
         f" and {len(changed) - MAX_SHOWN_CHANGES} more" if len(changed) > MAX_SHOWN_CHANGES else ""
     )
-    preset = presets.presets.get(choice)
-    origin = f"the preset “{preset.name}”" if preset else "the model defaults"
     col, button = slot.columns([5, 1], vertical_alignment="center")
     col.info(
-        f"Changed from {escape_markdown(origin)}: {escape_markdown(what)}{more}",
+        f"Changed from {escape_markdown(lineage.origin())}: {escape_markdown(what)}{more}",
         icon=":material/edit:",
     )
-    button.button("Reset to preset", on_click=set_fields_everywhere, args=(base,))
+    button.button("Reset to preset", on_click=choose_preset, args=(lineage.preset_id, base))

@@ -11,21 +11,27 @@ import streamlit as st
 from whatif import FIELDS, Result, charts
 from whatif.formatting import escape_markdown
 from whatif.links import format_number
-from whatif.summary import kpi_tiles, year_table
+from whatif.summary import TILE_ROWS, investor_story, kpi_tiles, year_table
 
 
-def render_kpis(result: Result, reference: Result | None) -> None:
-    """Seven tiles: the investor's four on the first row, the operating three below."""
-    tiles = kpi_tiles(result, reference)
-    for column, tile in zip([*st.columns(4), *st.columns(4)[:3]], tiles, strict=True):
-        column.metric(
-            tile.label,
-            tile.value,
-            delta=tile.delta,
-            delta_color=tile.delta_colour,
-            help=tile.help,
-            border=True,
-        )
+def render_kpis(result: Result, reference: Result | None, rows: int = len(TILE_ROWS)) -> None:
+    """The tiles in rows of four (the first `rows` of them), with the investor's story
+    under the first row: value per share against the share-price effect."""
+    tiles = iter(kpi_tiles(result, reference))
+    width = max(TILE_ROWS)
+    for row, count in enumerate(TILE_ROWS[:rows]):
+        for column in st.columns(width)[:count]:
+            tile = next(tiles)
+            column.metric(
+                tile.label,
+                tile.value,
+                delta=tile.delta,
+                delta_color=tile.delta_colour,
+                help=tile.help,
+                border=True,
+            )
+        if row == 0:
+            st.caption(escape_markdown(investor_story(result)))
 
 
 # The overview charts by key, with the short name the presentation view offers.

@@ -26,6 +26,7 @@ PRESENT: Final = "present"
 TOGGLE: Final = "presentation_toggle"
 CHART: Final = "presentation_chart"
 CHART_HEIGHT: Final = 390
+TILE_ROWS_SHOWN: Final = 2  # the investor's row and the programme's: room for two
 QR_PX: Final = 150
 STYLE: Final = f"""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],

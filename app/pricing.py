@@ -29,16 +29,25 @@ def apply_price(value: float) -> None:
     st.session_state[APPLIED] = value
 
 
+def _share_key(model_id: str) -> str:
+    return f"mix_share_{model_id}"
+
+
 def _shares(book: PriceBook, chosen: list[str]) -> dict[str, float]:
-    even = round(100 / len(chosen), 2)
+    """Each chosen model's share. A model added to the mix takes what the others leave
+    (50% after the first is set to 50%), so the mix never starts over 100%."""
+    taken = sum(st.session_state.get(_share_key(m), 0.0) for m in chosen)
+    for model_id in chosen:
+        if _share_key(model_id) not in st.session_state:
+            st.session_state[_share_key(model_id)] = left = round(max(0.0, 100.0 - taken), 2)
+            taken += left
     return {
         model_id: st.number_input(
             f"{book.models[model_id].name}, % of tokens",
             min_value=0.0,
             max_value=100.0,
-            value=even,
             step=5.0,
-            key=f"mix_share_{model_id}",
+            key=_share_key(model_id),
         )
         for model_id in chosen
     }

@@ -8,9 +8,10 @@ from typing import Final
 import streamlit as st
 
 from app.json_editor import render_json_editor
+from app.lineage import Lineage
 from app.state import apply_to_session, show_message
 from whatif import PresetSet, Result, Scenario, encode_link
-from whatif.presets import parse_preset_bytes, preset_document
+from whatif.presets import parse_preset_bytes
 
 UPLOAD_MESSAGE: Final = "upload_message"
 SHARE_OPEN: Final = "share_open"
@@ -21,7 +22,11 @@ def on_upload(presets: PresetSet) -> None:
     upload = st.session_state.get("upload")
     if upload is not None:
         outcome = parse_preset_bytes(
-            "uploaded", upload.getvalue(), file=upload.name, parents=presets.presets
+            "uploaded",
+            upload.getvalue(),
+            file=upload.name,
+            parents=presets.presets,
+            broken=presets.broken,
         )
         apply_to_session(outcome, UPLOAD_MESSAGE, upload.name)
 
@@ -32,25 +37,24 @@ def complete_link(scenario: Scenario, choice: str) -> str:
     return f"{base_url}?{encode_link(scenario, choice or None)}"
 
 
-def brief_bytes(result: Result, choice: str, presets: PresetSet, link: str) -> bytes:
+def brief_bytes(result: Result, lineage: Lineage, link: str) -> bytes:
     """The one-page PDF of what the page shows; called only when the button is clicked."""
-    from whatif.brief import BriefInput, brief_pdf, title_for  # noqa: PLC0415 (heavy, on click)
+    from whatif.brief import BriefInput, brief_pdf  # noqa: PLC0415 (heavy, on click)
 
-    preset = presets.presets.get(choice)
-    base = preset.scenario if preset else None
+    preset = lineage.preset
     return brief_pdf(
         BriefInput(
             result=result,
-            title=title_for(preset.name if preset else None, result.scenario, base),
-            origin=f"the preset “{preset.name}”" if preset else "the model defaults",
+            title=lineage.title(result.scenario),
+            origin=lineage.origin(),
             description=preset.description if preset else "A scenario from the whatif page.",
             link=link,
-            base=base,
+            base=lineage.parent.scenario if lineage.parent else None,
         )
     )
 
 
-def render_share(result: Result, choice: str, presets: PresetSet) -> None:
+def render_share(result: Result, lineage: Lineage, presets: PresetSet) -> None:
     """A lazy expander: the link box, the downloads and the upload box are drawn only while
     it is open, so neither the first load nor a slider move pays for them (see README,
     Performance). The address bar carries the scenario meanwhile."""
@@ -62,11 +66,12 @@ def render_share(result: Result, choice: str, presets: PresetSet) -> None:
     )
     if box.open:
         with box:
-            _share(result, choice, presets)
+            _share(result, lineage, presets)
 
 
-def _share(result: Result, choice: str, presets: PresetSet) -> None:
+def _share(result: Result, lineage: Lineage, presets: PresetSet) -> None:
     scenario = result.scenario
+    choice = lineage.preset_id
     left, right = st.columns([3, 2])
     link = complete_link(scenario, choice)
     with left:
@@ -78,7 +83,7 @@ def _share(result: Result, choice: str, presets: PresetSet) -> None:
         st.download_button(
             "Download brief (PDF)",
             # Typeset only when clicked, never on a slider move.
-            partial(brief_bytes, result, choice, presets, link),
+            partial(brief_bytes, result, lineage, link),
             file_name=f"whatif-brief-{choice or 'scenario'}.pdf",
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
@@ -87,16 +92,17 @@ def _share(result: Result, choice: str, presets: PresetSet) -> None:
             "and this link in full and as a QR code.",
         )
     with right:
-        preset = presets.presets.get(choice)
-        name = f"{preset.name} (edited)" if preset else "Custom scenario"
         st.download_button(
             "Download as a preset file (JSON)",
             # Written only when clicked, not on every slider move.
-            partial(preset_document, name, "Saved from the whatif page.", scenario),
+            partial(lineage.document, scenario),
             file_name=f"{choice or 'scenario'}-custom.json",
             mime="application/json",
             icon=":material/download:",
             on_click="ignore",
+            help="Name, description, sources, ranges and correlations as the page has them, "
+            "and the values that differ from the preset it extends. `whatif presets check` "
+            "accepts it, and applying it here gives the same numbers.",
         )
         st.file_uploader(
             "Apply a preset file",
@@ -108,4 +114,4 @@ def _share(result: Result, choice: str, presets: PresetSet) -> None:
             "one of them); applied to this session only, never saved.",
         )
         show_message(UPLOAD_MESSAGE)
-        render_json_editor(scenario, name, presets)
+        render_json_editor(scenario, lineage, presets)

@@ -7,37 +7,49 @@ from typing import Final
 import streamlit as st
 
 from app.fields import field_widget
+from app.lineage import Lineage
 from app.presentation import presentation_toggle
 from app.state import (
+    APPLIED,
     CHOICE,
-    DEFAULT_PRESET,
+    FILE_CHOICE,
     NO_PRESET,
-    base_scenario,
+    current_lineage,
+    default_choice,
     on_preset_chosen,
     sync_address_bar,
 )
-from whatif import FIELDS, PresetSet, Scenario
+from whatif import FIELDS, PresetSet
+from whatif.formatting import escape_markdown
 from whatif.scenario import GROUP_TITLES
 
 ADVANCED_OPEN: Final = "advanced_open"
 
 
-def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
-    """The sidebar: the preset selector, the advanced assumptions, the presentation switch.
+def sidebar(presets: PresetSet, present: bool) -> Lineage:
+    """The sidebar: the preset selector, the advanced assumptions, the presentation switch;
+    what the scenario is measured against (a preset, or an applied file over one).
 
     They sit outside the scenario fragment, so a headline slider move does not
     redraw them; changing one of them reruns the whole page. While presenting,
     the sidebar is hidden but drawn (its widgets keep their link parameters) and
     the switch moves to the header.
     """
-    ids = list(presets.presets)
-    options = [NO_PRESET, *ids] if DEFAULT_PRESET not in ids else [*ids, NO_PRESET]
+    # Every scenario is a preset plus changes, so that its link reopens it exactly; only
+    # a folder with no usable preset leaves the model's defaults.
+    # While a file is applied, it is the first choice ("Bear + your file “Mine”").
+    applied = [FILE_CHOICE] if APPLIED in st.session_state else []
+    options = applied + (list(presets.presets) or [NO_PRESET])
     if st.session_state.get(CHOICE) not in options:
-        st.session_state[CHOICE] = NO_PRESET
+        st.session_state[CHOICE] = default_choice(presets)
+
+    file_label = current_lineage(presets, FILE_CHOICE).selector_label() if applied else ""
 
     def name_of(preset_id: str) -> str:
+        if preset_id == FILE_CHOICE:
+            return file_label
         preset = presets.presets.get(preset_id)
-        return preset.name if preset else "Model defaults (no preset)"
+        return preset.name if preset else "Model defaults (no preset file loads)"
 
     with st.sidebar:
         st.header("Scenario")
@@ -48,9 +60,14 @@ def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
             format_func=name_of,
             on_change=on_preset_chosen,
             args=(presets,),
-            help="Choosing a preset sets every assumption to it.",
+            help="Choosing a preset sets every assumption to it (and leaves a file you applied).",
         )
-        base = base_scenario(presets, choice)
+        lineage = current_lineage(presets, choice)
+        if lineage.file:
+            st.caption(
+                f"**{escape_markdown(file_label)}**, applied to this session only. "
+                "Choosing a preset leaves it."
+            )
         if not present:
             presentation_toggle()
         # Lazy: its 19 inputs are drawn only while it is open (see README, Performance).
@@ -63,5 +80,5 @@ def sidebar(presets: PresetSet, present: bool) -> tuple[str, Scenario]:
                         st.markdown(f"**{heading}**")
                         for spec in specs:
                             field_widget(spec)
-    sync_address_bar(choice, base)
-    return choice, base
+    sync_address_bar(lineage.preset_id, lineage.base)
+    return lineage

@@ -21,19 +21,32 @@ from typing import Any, Final
 
 import streamlit as st
 
+from app.lineage import Lineage
 from whatif import FIELDS, PresetSet, Scenario, decode_link, load_presets, presets_dir
 from whatif.documents import DocumentError
 from whatif.formatting import escape_markdown
-from whatif.links import FINGERPRINT_PARAM, PRESET_PARAM, VERSION_PARAM, format_number
-from whatif.presets import Preset, PresetError, fingerprint
+from whatif.links import (
+    COMPARE_PARAM,
+    FINGERPRINT_PARAM,
+    PRESET_PARAM,
+    VERSION_PARAM,
+    WEIGHTS_PARAM,
+    format_number,
+    kept_params,
+)
+from whatif.presets import DEFAULT_PRESET_ID, Preset, PresetError, fingerprint
 from whatif.pricebook import PriceBook, load_pricebook, pricebook_path
 from whatif.scenario import MODEL_VERSION
 
-DEFAULT_PRESET: Final = "meta-2025"
-NO_PRESET: Final = ""  # the selector's "model defaults" choice
+NO_PRESET: Final = ""  # the selector's choice when the folder has no usable preset
 CHOICE: Final = "preset_choice"
 WHOLE_PAGE: Final = "rerun_whole_page"
 PRESET_CHANGED: Final = "preset_changed_since_link"
+DEFAULT_PRESET_NOTE: Final = "link_named_no_preset"
+# While a file is applied (app/lineage.py): the selector's choice, and under APPLIED the
+# id of the preset it is measured against with the file. Choosing a preset leaves it.
+FILE_CHOICE: Final = "+file"  # never a preset id (ids have no "+")
+APPLIED: Final = "applied_file"
 
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -79,6 +92,13 @@ def current_pricebook() -> PriceBook | DocumentError:
     return _pricebook_cached(str(path), _stamp([path]))
 
 
+def default_choice(presets: PresetSet) -> str:
+    """The default preset when it loads, else the first preset that does."""
+    if DEFAULT_PRESET_ID in presets.presets:
+        return DEFAULT_PRESET_ID
+    return next(iter(presets.presets), NO_PRESET)
+
+
 def base_scenario(presets: PresetSet, preset_id: str) -> Scenario:
     preset = presets.presets.get(preset_id)
     return preset.scenario if preset else Scenario()
@@ -107,12 +127,33 @@ def apply_to_session(outcome: Preset | PresetError, message_key: str, what: str)
     if isinstance(outcome, PresetError):
         st.session_state[message_key] = ("error", f"Not applied: {outcome}")
         return
-    st.session_state[CHOICE] = NO_PRESET
+    # Measured against the preset the file extends, else the default preset: the file's
+    # changes, the tiles' deltas and the brief then speak of a preset people know.
+    presets = current_presets()
+    parent = outcome.extends if outcome.extends in presets.presets else None
+    st.session_state[APPLIED] = (parent or default_choice(presets), outcome)
+    st.session_state[CHOICE] = FILE_CHOICE
     set_fields_everywhere(outcome.scenario)
     st.session_state[message_key] = (
         "success",
         f"Applied {what} (“{outcome.name}”) to this session; nothing was saved.",
     )
+
+
+def current_lineage(presets: PresetSet, choice: str) -> Lineage:
+    """The selector's choice as a lineage: a preset, or the applied file over one."""
+    applied = st.session_state.get(APPLIED) if choice == FILE_CHOICE else None
+    if applied is None:
+        return Lineage(choice, presets.presets.get(choice))
+    preset_id, file = applied
+    return Lineage(preset_id, presets.presets.get(preset_id), file)
+
+
+def choose_preset(preset_id: str, values: Scenario) -> None:
+    """Back to a preset of the folder (leaving an applied file) with these values."""
+    st.session_state.pop(APPLIED, None)
+    st.session_state[CHOICE] = preset_id
+    set_fields_everywhere(values)
 
 
 def show_message(message_key: str, where: Any = st) -> None:
@@ -124,7 +165,8 @@ def show_message(message_key: str, where: Any = st) -> None:
 
 
 def on_preset_chosen(presets: PresetSet) -> None:
-    """Choosing a preset sets every field to it."""
+    """Choosing a preset sets every field to it, and leaves an applied file."""
+    st.session_state.pop(APPLIED, None)
     set_fields(base_scenario(presets, st.session_state[CHOICE]))
 
 
@@ -133,18 +175,22 @@ def read_link_once(presets: PresetSet) -> None:
     if "link_warnings" in st.session_state:
         return
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
-    bare = not any(key in raw for key in (PRESET_PARAM, *(f.name for f in FIELDS)))
-    if bare and DEFAULT_PRESET in presets.presets:
-        # A bare address opens the evidence-based preset, not the model's neutral defaults.
-        raw[PRESET_PARAM] = [DEFAULT_PRESET]
     decoded = decode_link(raw, presets.presets)
     st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
     st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
     st.session_state[PRESET_CHANGED] = decoded.preset_changed
+    # A link that sets fields but names no preset is read over the default preset: say so.
+    # A bare address opens the default preset without a note; the selector shows it.
+    names_fields = any(f.name in raw for f in FIELDS)
+    st.session_state[DEFAULT_PRESET_NOTE] = decoded.default_preset and names_fields
     # A value the link implies without naming it (a version-1 link takes the neutral
     # value of a field its preset now sets) differs from the preset, so the address bar
     # gets it at the end of this run and keeps giving the same numbers.
     set_fields(decoded.scenario)
+    # The address holds only what applies: this run writes the preset, its fingerprint,
+    # the version and the differing fields anew; ignored and repeated parameters go
+    # (the notice names each once).
+    st.query_params.from_dict(kept_params(raw))
 
 
 def _put_param(key: str, value: str | None) -> None:
@@ -172,6 +218,13 @@ def sync_field_params(scenario: Scenario, base: Scenario) -> None:
         value = getattr(scenario, spec.name)
         same = value == getattr(base, spec.name)
         _put_param(spec.name, None if same else format_number(value, spec))
+
+
+def sync_set_params(preset_ids: list[str], weights: str) -> None:
+    """The Compare tab's scenario set in the address bar: its presets and their weights.
+    Pass no ids for a set with a pasted link in it (a link cannot carry another link)."""
+    _put_param(COMPARE_PARAM, ",".join(preset_ids) or None)
+    _put_param(WEIGHTS_PARAM, weights.strip() or None if preset_ids else None)
 
 
 @st.fragment(run_every=timedelta(minutes=10))

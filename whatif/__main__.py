@@ -2,6 +2,6 @@
 
 import sys
 
-from whatif.cli import main
+from whatif.cli import console
 
-sys.exit(main())
+sys.exit(console())

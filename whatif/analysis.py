@@ -9,12 +9,16 @@ pass. Rules where the issue leaves a choice:
   -50% / +50%), or, for a value of 0, 0 to 10% of the field's span. They are
   clamped to the valid range, counts to whole numbers, and ad revenue never
   above revenue (nor revenue below ad revenue): a scenario must stay valid.
-- Monte Carlo draws each varied driver independently from a triangular
-  distribution (low, current value, high), with a fixed seed so a link gives
-  the same draws. It varies the five headline drivers and every field the
-  preset gives a range for; whole-number fields are rounded to the nearest
-  whole number. A draw whose ad revenue exceeds its revenue takes revenue =
-  ad revenue.
+- Monte Carlo draws each varied driver from a triangular distribution (low,
+  current value, high), with a fixed seed so a link gives the same draws. It
+  varies the five headline drivers and every field the preset gives a range
+  for; whole-number fields are rounded to the nearest whole number. The
+  preset's rank correlations reorder the draws (whatif/correlations.py), which
+  keeps every marginal. A draw whose ad revenue exceeds its revenue takes
+  revenue = ad revenue.
+- Fields are business levers or evaluation settings (`EVALUATION_SETTINGS`: how
+  the programme is measured, not what it does). Break-even and the ranked tornado
+  are about levers; settings are shown apart.
 - Break-even scans the valid range on a grid, then refines each sign change by
   the Illinois method; of several roots it reports the one nearest the current
   value.
@@ -29,8 +33,9 @@ from typing import Final
 import numpy as np
 
 from whatif.batch import Array, BatchResult, evaluate_batch, scenario_table
+from whatif.correlations import Correlation, iman_conover
 from whatif.model import Kpis, evaluate
-from whatif.scenario import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, FieldSpec, Scenario
+from whatif.scenario import FIELDS, FIELDS_BY_NAME, FieldSpec, Scenario
 
 Ranges = Mapping[str, tuple[float, float]]
 
@@ -41,6 +46,24 @@ DEFAULT_DRAWS: Final = 10_000
 DEFAULT_SEED: Final = 20260530
 MAP_SIZE: Final = 50
 DEFAULT_MAP_FIELDS: Final = ("productivity_gain_pct", "price_per_mtok_usd")
+PERCENTILES: Final = (10, 25, 50, 75, 90)
+
+# The settings of the evaluation: how long, at what rate, over which lives, taxes and
+# share count and multiple the programme is measured with. Named, not flagged on the
+# fields, so a name a model version has not added yet is simply absent.
+EVALUATION_SETTINGS: Final = frozenset(
+    {
+        "horizon_years",
+        "discount_rate_pct",
+        "server_life_years",
+        "buildings_life_years",
+        "tax_rate_pct",
+        "diluted_shares_b",
+        "pe_multiple",
+    }
+)
+LEVERS: Final = tuple(spec.name for spec in FIELDS if spec.name not in EVALUATION_SETTINGS)
+SETTINGS: Final = tuple(spec.name for spec in FIELDS if spec.name in EVALUATION_SETTINGS)
 
 
 def _clamp_to_rules(spec: FieldSpec, low: float, high: float, s: Scenario) -> tuple[float, float]:
@@ -76,11 +99,20 @@ def driver_range(
 
 @dataclass(frozen=True)
 class BreakEven:
-    """The value of `field` at which NPV is zero, others held; None if there is none."""
+    """The value of `field` at which NPV is zero, others held; None if there is none.
+
+    `rising` says whether NPV rises with the field there (None without a break-even);
+    `low` and `high` are the range searched. For a whole-number field the value is the
+    first whole number on the side where NPV is positive.
+    """
 
     field: str
     value: float | None
     current: float
+    npv_now_usd: float
+    low: float
+    high: float
+    rising: bool | None = None
 
 
 def _npv_along(scenario: Scenario, field: str, xs: Array) -> Array:
@@ -125,13 +157,23 @@ def break_even(scenario: Scenario, field: str) -> BreakEven:
     spec = FIELDS_BY_NAME[field]
     current = float(getattr(scenario, field))
     low, high = _clamp_to_rules(spec, spec.minimum, spec.maximum, scenario)
+    npv_now = float(_npv_along(scenario, field, np.array([current]))[0])
     roots = find_roots(lambda xs: _npv_along(scenario, field, xs), low, high)
     if not roots:
-        return BreakEven(field, None, current)
-    return BreakEven(field, min(roots, key=lambda root: abs(root - current)), current)
+        return BreakEven(field, None, current, npv_now, low, high)
+    root = min(roots, key=lambda r: abs(r - current))
+    step = 1e-6 * (high - low)
+    below, above = _npv_along(
+        scenario, field, np.array([max(low, root - step), min(high, root + step)])
+    )
+    rising = bool(above > below)
+    if spec.is_int:
+        root = float(np.clip(np.ceil(root) if rising else np.floor(root), low, high))
+    return BreakEven(field, root, current, npv_now, low, high, rising)
 
 
-def break_evens(scenario: Scenario, fields: Sequence[str] = HEADLINE_FIELDS) -> list[BreakEven]:
+def break_evens(scenario: Scenario, fields: Sequence[str] = LEVERS) -> list[BreakEven]:
+    """Every business lever's break-even (the headline five first, as FIELDS lists them)."""
     return [break_even(scenario, field) for field in fields]
 
 
@@ -151,6 +193,11 @@ class Swing:
     @property
     def swing_usd(self) -> float:
         return abs(self.npv_high_usd - self.npv_low_usd)
+
+    @property
+    def is_setting(self) -> bool:
+        """An evaluation setting, shown apart from the business levers."""
+        return self.field in EVALUATION_SETTINGS
 
 
 def sensitivity(scenario: Scenario, ranges: Ranges | None = None) -> list[Swing]:
@@ -240,25 +287,52 @@ def compare(items: Sequence[tuple[str, Scenario]]) -> list[Compared]:
 # --- Monte Carlo --------------------------------------------------------------------------
 
 
+def percentile_rank(values: Array, value: float) -> float:
+    """Where `value` sits among `values`, 0 to 100: the share below it, half of any ties.
+
+    A tie is equal but for rounding (the batch and evaluate() add in different orders)."""
+    ties = np.isclose(values, value, rtol=1e-9, atol=1.0)
+    below = np.sum((values < value) & ~ties)
+    return float((below + np.sum(ties) / 2) / len(values) * 100)
+
+
+def percentiles(values: Array, weights: Array | None = None) -> dict[str, float | None]:
+    """P10, P25, P50, P75 and P90 of the defined values (each value `weights`-fold)."""
+    defined = ~np.isnan(values)
+    if not defined.any():
+        return {f"p{q}": None for q in PERCENTILES}
+    found = (
+        np.percentile(values[defined], PERCENTILES)
+        if weights is None
+        else np.percentile(
+            values[defined], PERCENTILES, weights=weights[defined], method="inverted_cdf"
+        )
+    )
+    return {f"p{q}": float(v) for q, v in zip(PERCENTILES, found, strict=True)}
+
+
 @dataclass(frozen=True)
 class Simulation:
-    """Monte Carlo draws of NPV, ROI, year-1 margin impact and EPS impact, and their summary."""
+    """Monte Carlo draws of NPV, ROI, year-1 margin impact and EPS impact, and their summary.
+
+    `headline_npv_usd` is the scenario's own (point) NPV, to place among the draws.
+    """
 
     draws: int
     seed: int
     varied: tuple[str, ...]
     result: BatchResult
-
-    def percentiles(self, values: Array) -> dict[str, float | None]:
-        defined = values[~np.isnan(values)]
-        if defined.size == 0:
-            return {"p10": None, "p50": None, "p90": None}
-        p10, p50, p90 = np.percentile(defined, [10, 50, 90])
-        return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
+    headline_npv_usd: float
+    correlations: tuple[Correlation, ...] = ()
 
     @property
     def probability_npv_positive(self) -> float:
         return float(np.mean(self.result.npv_usd > 0))
+
+    @property
+    def headline_percentile(self) -> float:
+        """The percentile of the draws at which the headline NPV sits."""
+        return percentile_rank(self.result.npv_usd, self.headline_npv_usd)
 
 
 def varied_fields(ranges: Ranges | None = None) -> list[FieldSpec]:
@@ -271,9 +345,11 @@ def monte_carlo_table(
     ranges: Ranges | None = None,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
+    correlations: Sequence[Correlation] = (),
 ) -> dict[str, Array]:
-    """The scenarios Monte Carlo evaluates, one row per draw: independent triangular draws
-    (low, value, high) of the varied drivers, seeded; the other fields held.
+    """The scenarios Monte Carlo evaluates, one row per draw: triangular draws (low, value,
+    high) of the varied drivers, seeded, reordered to the rank correlations (each names two
+    fields `ranges` gives); the other fields held.
 
     Its own function so the draws themselves can be checked, not only the NPVs they give.
     """
@@ -285,6 +361,8 @@ def monte_carlo_table(
         drawn = rng.triangular(low, mode, high, draws) if high > low else np.full(draws, mode)
         # Counts (users, ramp months, years) stay whole numbers, as a scenario's must.
         columns[spec.name] = np.rint(drawn) if spec.is_int else drawn
+    if correlations:
+        columns = iman_conover(columns, correlations, rng)
     table = scenario_table(scenario, columns, draws)
     table["revenue_busd"] = np.maximum(table["revenue_busd"], table["ad_revenue_busd"])
     return table
@@ -295,8 +373,15 @@ def simulate(
     ranges: Ranges | None = None,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
+    correlations: Sequence[Correlation] = (),
 ) -> Simulation:
     """NPV, ROI, margin and EPS impact of each scenario of `monte_carlo_table`."""
-    table = monte_carlo_table(scenario, ranges, draws, seed)
-    varied = tuple(s.name for s in varied_fields(ranges))
-    return Simulation(draws, seed, varied, evaluate_batch(table))
+    table = monte_carlo_table(scenario, ranges, draws, seed, correlations)
+    return Simulation(
+        draws,
+        seed,
+        tuple(s.name for s in varied_fields(ranges)),
+        evaluate_batch(table),
+        headline_npv_usd=evaluate(scenario).kpis.npv_usd,
+        correlations=tuple(correlations),
+    )

@@ -14,25 +14,35 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from whatif.analysis import Compared, NpvGrid, Simulation, Swing
+from whatif.analysis import Compared, NpvGrid, Simulation, Swing, percentiles
 from whatif.charts import BILLION, COLOURS, finish, title
-from whatif.formatting import format_kpi, format_money
-from whatif.links import format_number
+from whatif.formatting import (
+    EPS_UNIT,
+    Kind,
+    format_kpi,
+    format_money,
+    format_quantity,
+    format_span,
+    percentile_text,
+)
 from whatif.scenario import FIELDS_BY_NAME, Scenario
 
 LOW_HIGH: Final = {"Driver at its low value": "#e9c46a", "Driver at its high value": "#264653"}
 HISTOGRAM_BINS: Final = 40
 TORNADO_ROWS: Final = 12
 # The current scenario keeps the "With AI" colour of the other charts; compared ones follow.
+CURRENT_COLOUR: Final = "#ffb703"  # the current scenario, on the map and the histogram
 SCENARIO_COLOURS: Final = [COLOURS["With AI"], "#e76f51", "#2a9d8f", "#e9c46a", "#8d99ae"]
 
 
 def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.LayerChart:
-    """NPV at each driver's low and high value, largest swing on top."""
+    """NPV at each business lever's low and high value, largest swing on top (evaluation
+    settings are left out: they are shown apart, as settings)."""
+    swings = [s for s in swings if not s.is_setting]
     rows = []
     for rank, s in enumerate(swings[:TORNADO_ROWS]):
         spec = FIELDS_BY_NAME[s.field]
-        driver = f"{spec.label} ({format_number(s.low)} to {format_number(s.high)} {spec.unit})"
+        driver = f"{spec.label} ({format_span(s.low, s.high, spec.unit, whole=spec.is_int)})"
         for end, value, npv in (
             ("Driver at its low value", s.low, s.npv_low_usd),
             ("Driver at its high value", s.high, s.npv_high_usd),
@@ -42,7 +52,7 @@ def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.Lay
                     rank,
                     driver,
                     end,
-                    format_number(value),
+                    format_quantity(value, spec.unit, whole=spec.is_int),
                     base_npv_usd / BILLION,
                     npv / BILLION,
                     format_money(npv),
@@ -83,7 +93,8 @@ def tornado(swings: Sequence[Swing], base_npv_usd: float) -> alt.Chart | alt.Lay
         alt.LayerChart(layer=[bars, base]),
         title(
             "Which lever matters most?",
-            f"NPV now {format_money(base_npv_usd)} (dashed); each bar moves one driver alone",
+            f"NPV now {format_money(base_npv_usd)} (dashed); each bar moves one business "
+            "lever alone",
         ),
         height=32 * min(len(swings), TORNADO_ROWS),
     )
@@ -142,7 +153,12 @@ def npv_map(grid: NpvGrid, scenario: Scenario) -> alt.Chart | alt.LayerChart:
     point = alt.Chart(here).encode(x="x:Q", y="y:Q")
     layers += [
         point.mark_point(
-            shape="diamond", size=220, filled=True, color="#ffb703", stroke="#111", strokeWidth=1.5
+            shape="diamond",
+            size=220,
+            filled=True,
+            color=CURRENT_COLOUR,
+            stroke="#111",
+            strokeWidth=1.5,
         ),
         point.mark_text(align="left", dx=10, fontWeight="bold").encode(text="label:N"),
     ]
@@ -156,53 +172,76 @@ def npv_map(grid: NpvGrid, scenario: Scenario) -> alt.Chart | alt.LayerChart:
     )
 
 
-def comparison(items: Sequence[Compared]) -> alt.Chart | alt.LayerChart:
-    """Grouped bars of the money KPIs, one colour per scenario."""
+# Like with like: one panel per unit and horizon, each with its own scale, so a year's
+# values are not dwarfed by a whole horizon's NPV.
+COMPARISON_PANELS: Final[tuple[tuple[str, tuple[tuple[str, str], ...], float, Kind], ...]] = (
+    ("NPV over the horizon, $B", (("NPV", "npv_usd"),), BILLION, "usd"),
+    (
+        "Year 1, $B",
+        (
+            ("Token spend", "token_spend_year1_usd"),
+            ("Operating impact", "operating_impact_year1_usd"),
+        ),
+        BILLION,
+        "usd",
+    ),
+    (f"EPS impact, year 1, {EPS_UNIT}", (("EPS impact", "eps_impact_year1_usd"),), 1.0, "eps"),
+)
+PANEL_WIDTH: Final = 190
+
+
+def comparison(items: Sequence[Compared]) -> alt.FacetChart:
+    """Grouped bars, one colour per scenario, one panel per unit and horizon."""
     rows = []
     for item in items:
-        k = item.kpis
-        for metric, value in (
-            ("NPV", k.npv_usd),
-            ("Token spend, year 1", k.token_spend_year1_usd),
-            ("Operating impact, year 1", k.operating_impact_year1_usd),
-        ):
-            rows.append((item.label, metric, value / BILLION, format_money(value)))
-    data = pd.DataFrame(rows, columns=["scenario", "metric", "usd_b", "usd_text"])
+        for panel, metrics, scale, kind in COMPARISON_PANELS:
+            for metric, name in metrics:
+                value = getattr(item.kpis, name)
+                rows.append((panel, item.label, metric, value / scale, format_kpi(value, kind)))
+    data = pd.DataFrame(rows, columns=["panel", "scenario", "metric", "value", "value_text"])
     labels = list(dict.fromkeys(data["scenario"]))
-    chart = (
-        alt.Chart(data)
+    bars = (
+        alt.Chart()
         .mark_bar()
         .encode(
-            x=alt.X(
-                "metric:N",
-                title=None,
-                sort=["NPV", "Token spend, year 1", "Operating impact, year 1"],
-                axis=alt.Axis(labelAngle=0),
-            ),
+            x=alt.X("metric:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("scenario:N", sort=labels),
-            y=alt.Y("usd_b:Q", title="USD billions"),
+            y=alt.Y("value:Q", title=None),
             color=alt.Color(
                 "scenario:N",
                 sort=labels,
+                scale=alt.Scale(range=SCENARIO_COLOURS),
                 legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
                 alt.Tooltip("metric:N", title="KPI"),
-                alt.Tooltip("usd_text:N", title="Value"),
+                alt.Tooltip("value_text:N", title="Value"),
             ],
         )
+        .properties(width=PANEL_WIDTH, height=240)
     )
-    return finish(
-        chart,
-        title(
-            "How do the scenarios compare?", "NPV, year-1 token spend and year-1 operating impact"
-        ),
+    chart: alt.FacetChart = (
+        alt.FacetChart(
+            data=data,
+            spec=bars,
+            facet=alt.Facet("panel:N", sort=[panel for panel, *_ in COMPARISON_PANELS], title=None),
+            columns=len(COMPARISON_PANELS),
+        )
+        .resolve_scale(y="independent", x="independent", xOffset="independent")
+        .properties(
+            title=title(
+                "How do the scenarios compare?",
+                "Like with like: NPV over each scenario's horizon, year-1 money, EPS per share",
+            )
+        )
     )
+    return chart
 
 
 def npv_histogram(simulation: Simulation) -> alt.Chart | alt.LayerChart:
-    """The distribution of NPV over the draws, with P10 / P50 / P90 and zero marked."""
+    """The distribution of NPV over the draws, with P10 / P50 / P90 marked, and the current
+    scenario's own NPV with the percentile at which it sits."""
     npv = simulation.result.npv_usd / BILLION
     counts, edges = np.histogram(npv, bins=HISTOGRAM_BINS)
     bins = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "share": counts / len(npv)})
@@ -233,9 +272,9 @@ def npv_histogram(simulation: Simulation) -> alt.Chart | alt.LayerChart:
             ],
         )
     )
-    p = simulation.percentiles(simulation.result.npv_usd)
+    p = percentiles(simulation.result.npv_usd)
     marks = pd.DataFrame(
-        [(name.upper(), (value or 0) / BILLION) for name, value in p.items()],
+        [(key.upper(), (p[key] or 0) / BILLION) for key in ("p10", "p50", "p90")],
         columns=["label", "x"],
     )
     rules = alt.Chart(marks).mark_rule(color="#111", strokeDash=[4, 3]).encode(x="x:Q")
@@ -244,11 +283,29 @@ def npv_histogram(simulation: Simulation) -> alt.Chart | alt.LayerChart:
         .mark_text(align="left", dx=4, dy=-6, baseline="top", y=0)
         .encode(x="x:Q", text="label:N")
     )
-    subtitle = (
-        f"{simulation.draws:,} draws; P(NPV > 0) = "
-        f"{format_kpi(simulation.probability_npv_positive * 100, 'pct')}"
+    # The current scenario's own NPV, in the colour that marks it on the map.
+    headline = pd.DataFrame(
+        {
+            "x": [simulation.headline_npv_usd / BILLION],
+            "label": [f"This scenario: {percentile_text(simulation.headline_percentile)}"],
+            "npv_text": [format_money(simulation.headline_npv_usd)],
+        }
     )
+    current = alt.Chart(headline).encode(
+        x="x:Q",
+        tooltip=[alt.Tooltip("label:N", title="Where"), alt.Tooltip("npv_text:N", title="NPV")],
+    )
+    here = [
+        current.mark_rule(color=CURRENT_COLOUR, strokeWidth=3),
+        current.mark_text(
+            align="left", dx=4, dy=14, baseline="top", y=0, fontWeight="bold", color="#7a5500"
+        ).encode(text="label:N"),
+    ]
     return finish(
-        alt.LayerChart(layer=[bars, rules, texts]),
-        title("How sure are we? The spread of NPV", subtitle),
+        alt.LayerChart(layer=[bars, rules, texts, *here]),
+        title(
+            "How sure are we? The spread of NPV",
+            f"{simulation.draws:,} draws; P(NPV > 0) = "
+            f"{format_kpi(simulation.probability_npv_positive * 100, 'pct')}",
+        ),
     )

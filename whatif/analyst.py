@@ -8,18 +8,20 @@ Each command returns an `Outcome`: the JSON object, the text, and the exit code
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Final
 
 from whatif.documents import DocumentError
-from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money, shown
+from whatif.formatting import did_you_mean, format_eps, format_kpi, format_money, shown
 from whatif.links import format_number
 from whatif.model import Kpis, evaluate
-from whatif.presets import Preset, PresetSet, load_presets, presets_dir
+from whatif.presets import Preset, PresetError, PresetSet, load_presets, presets_dir
 from whatif.pricebook import Mix, MixError, blend, blend_json, load_pricebook, parse_mix
 from whatif.scenario import FIELDS, Scenario
+from whatif.summary import KPI_LABELS
 
 EXIT_BAD_FILES: Final = 1
 
@@ -46,18 +48,20 @@ def add_arguments(commands: Any) -> None:
     actions = presets.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",
-        help="one line per problem (FILE:LINE:COL: message or FILE: FIELD: rule); "
+        help="one line per problem, as linters print them (FILE:LINE:COL: FIELD: rule); "
         "exit 1 when any file is bad",
     )
-    check.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="the presets folder")
     listing = actions.add_parser("list", help="each preset's id, name and what it changes")
     diff = actions.add_parser("diff", help="the fields that differ and the KPI deltas")
     diff.add_argument("a", metavar="A", help="preset id")
     diff.add_argument("b", metavar="B", help="preset id")
+    # Every action names the folder both ways, so no habit from one fails on another.
     for action in (check, listing, diff):
+        action.add_argument(
+            "folder", nargs="?", type=Path, metavar="DIR", help="the presets folder"
+        )
+        action.add_argument("--dir", type=Path, metavar="DIR", help="the same, as an option")
         action.add_argument("--json", action="store_true", help="print JSON instead of text")
-    for action in (listing, diff):
-        action.add_argument("--dir", type=Path, metavar="DIR", help="the presets folder")
 
     price = commands.add_parser(
         "price",
@@ -89,41 +93,52 @@ def add_arguments(commands: Any) -> None:
 def run(args: argparse.Namespace, today: dt.date | None = None) -> Outcome:
     if args.command == "price":
         return price(args.mix, args.input_share, args.cache_hit, today)
-    if args.action == "check":
-        return check(args.folder)
-    loaded = _load(args.dir)
-    if args.action == "list":
-        return listing(loaded)
-    return diff(loaded, args.a, args.b)
-
-
-def _load(folder: Path | None) -> PresetSet:
-    folder = folder or presets_dir()
+    folder = _folder(args.folder, args.dir)
     if not folder.is_dir():
         raise UsageError(f"{shown(str(folder), 200)}: no such folder")
-    return load_presets(folder)
+    loaded = load_presets(folder)
+    if args.action == "check":
+        return check(folder, loaded)
+    if args.action == "list":
+        return listing(loaded)
+    return diff(folder, loaded, args.a, args.b)
+
+
+def _folder(positional: Path | None, option: Path | None) -> Path:
+    if positional and option and positional != option:
+        raise UsageError(f"two presets folders given ({positional} and --dir {option}); name one")
+    return positional or option or presets_dir()
+
+
+def _located(folder: Path, error: PresetError) -> list[PresetError]:
+    """Each rule the file breaks, its file named by its path so an editor or CI can open it.
+
+    Like other linters, a file under the working directory is named relative to it
+    (assets/presets/bear.json in a repository's CI), any other by its whole path.
+    """
+    path = folder / error.file
+    with contextlib.suppress(ValueError, OSError):
+        path = path.relative_to(Path.cwd())
+    return [replace(rule, file=str(path)) for rule in error.rules or (error,)]
 
 
 # --- presets check ------------------------------------------------------------------------
 
 
-def check(folder: Path | None) -> Outcome:
+def check(folder: Path, loaded: PresetSet) -> Outcome:
     """Every problem in the folder, one annotation line each; exit 1 if there is any."""
-    folder = folder or presets_dir()
-    loaded = _load(folder)
-    # Named by their path, so that an editor or CI can open the file at the line.
-    located = [replace(error, file=str(folder / error.file)) for error in loaded.errors]
+    located = [rule for error in loaded.errors for rule in _located(folder, error)]
     problems = [
         {
-            "file": error.file,
-            "line": error.line,
-            "column": error.column,
-            "field": error.field,
-            "message": error.reason,
+            "file": rule.file,
+            "line": rule.line,
+            "column": rule.column,
+            "field": rule.field,
+            "message": rule.reason,
         }
-        for error in located
+        for rule in located
     ]
-    lines = [error.annotation() for error in located]
+    lines = [line for rule in located for line in rule.annotations()]
     summary = f"{len(loaded.presets)} preset(s) valid, {len(loaded.errors)} file(s) with problems"
     return Outcome(
         {"valid": sorted(loaded.presets), "problems": problems},
@@ -163,12 +178,22 @@ def listing(loaded: PresetSet) -> Outcome:
 # --- presets diff -------------------------------------------------------------------------
 
 
-def _preset(loaded: PresetSet, preset_id: str) -> Preset:
+def _preset(folder: Path, loaded: PresetSet, preset_id: str) -> Preset:
+    """The valid preset of that id; a broken file is named with its first problem."""
     preset = loaded.presets.get(preset_id)
-    if preset is None:
-        known = ", ".join(loaded.presets) or "none"
-        raise UsageError(f"no preset {shown(preset_id)!r} (valid presets: {known})")
-    return preset
+    if preset is not None:
+        return preset
+    broken = next((e for e in loaded.errors if e.file == f"{preset_id}.json"), None)
+    if broken is not None:
+        (first, *_) = _located(folder, broken)
+        raise UsageError(
+            f"the preset {shown(preset_id)!r} is broken (run `presets check`): "
+            f"{first.annotations()[0]}"
+        )
+    hint = did_you_mean(preset_id, loaded.presets) or (
+        f" (valid presets: {', '.join(loaded.presets) or 'none'})"
+    )
+    raise UsageError(f"no preset {shown(preset_id)!r}{hint}")
 
 
 def _kpi_text(name: str, value: float | None) -> str:
@@ -191,8 +216,8 @@ def _delta(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else b - a
 
 
-def diff(loaded: PresetSet, a_id: str, b_id: str) -> Outcome:
-    a, b = _preset(loaded, a_id), _preset(loaded, b_id)
+def diff(folder: Path, loaded: PresetSet, a_id: str, b_id: str) -> Outcome:
+    a, b = _preset(folder, loaded, a_id), _preset(folder, loaded, b_id)
     fields_changed = [
         {
             "field": spec.name,
@@ -232,11 +257,8 @@ def diff(loaded: PresetSet, a_id: str, b_id: str) -> Outcome:
             change = ("+" if row["delta"] >= 0 else "") + format_money(row["delta"])
         else:
             change = f"{row['delta']:+,.2f} pp"
-        label = name + (f" ({EPS_UNIT})" if name.startswith("eps_") else "")
-        lines.append(
-            f"  {label:<48} {_kpi_text(name, row['a']):>12} -> {_kpi_text(name, row['b']):>12}"
-            f"  {change}"
-        )
+        a_text, b_text = _kpi_text(name, row["a"]), _kpi_text(name, row["b"])
+        lines.append(f"  {KPI_LABELS[name]:<40} {a_text:>12} -> {b_text:>12}  {change}")
     return Outcome({"a": a.id, "b": b.id, "fields": fields_changed, "kpis": kpis}, "\n".join(lines))
 
 

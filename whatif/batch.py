@@ -1,7 +1,7 @@
 """MODEL.md's headline results for many scenarios at once, as numpy arrays.
 
 The analyses (break-even, sensitivity, the two-driver map, Monte Carlo) ask
-for NPV, ROI, the year-1 margin impact and the year-1 EPS impact of thousands
+for NPV (before and after tax), ROI, the year-1 margin and EPS impacts of thousands
 of scenarios that differ in a few fields. `evaluate()` builds a full Result per
 scenario; this module computes just those results for a whole table of
 scenarios in one pass, from the same formulas (`whatif.flows`) and the same
@@ -35,6 +35,7 @@ class BatchResult:
     roi_pct: Array
     margin_impact_year1_pp: Array
     eps_impact_year1_usd: Array
+    npv_after_tax_usd: Array
 
     @staticmethod
     def value(x: float) -> float | None:
@@ -87,13 +88,15 @@ def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     f = flows(c, m)
     whole, present_value, first = f.totals(in_horizon), f.totals(discounted), f.totals(year1)
 
-    book_value = whole.capex - whole.depreciation
-    npv = present_value.net_cash + book_value / (1 + rate) ** horizon
+    book_value = whole.book_value
+    book_value_pv = book_value / (1 + rate) ** horizon
+    npv = present_value.net_cash + book_value_pv
+    npv_after_tax = present_value.after_tax_cash(c["tax_rate_pct"]) + book_value_pv
     # ROI's gains less costs is the undiscounted net cash plus the book value left.
     roi = _safe_ratio_pct(whole.net_cash + book_value, whole.cash_costs)
 
     impact_year1 = first.operating_impact
-    revenue = c["revenue_busd"] * 1e9
+    revenue = first.baseline_revenue
     margin = c["operating_margin_pct"]
     margin_with_ai = _safe_ratio_pct(
         revenue * margin / 100 + impact_year1, revenue + first.ad_revenue_lift
@@ -109,4 +112,5 @@ def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
         eps_impact_year1_usd=rows(
             eps_impact(impact_year1, c["tax_rate_pct"], c["diluted_shares_b"])
         ),
+        npv_after_tax_usd=rows(npv_after_tax),
     )

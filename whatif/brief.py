@@ -25,12 +25,14 @@ from whatif.links import format_number
 from whatif.model import Result, evaluate
 from whatif.qr import qr_svg
 from whatif.scenario import FIELDS, MODEL_VERSION, FieldSpec, Scenario
-from whatif.summary import changes, kpi_tiles
+from whatif.summary import changes, investor_story, kpi_tiles
 
 Paper = Literal["a4", "us-letter"]
 TEMPLATE: Final = Path(__file__).with_name("brief.typ")
-MAX_DESCRIPTION_CHARS: Final = 320
+MAX_DESCRIPTION_CHARS: Final = 240
 MAX_CHANGES: Final = 9
+ASSUMPTION_COLUMNS: Final = 3
+ROW_WEIGHT: Final = 60  # a row's label and value, in characters of source note
 CHART_SIZE: Final = {"width": 520, "height": 200}
 CHART_FONT: Final = "Libertinus Serif"  # the brief's own font, embedded in Typst
 
@@ -71,6 +73,21 @@ def _value(spec: FieldSpec, value: float) -> str:
     return f"{int(value):,}" if spec.is_int else format_number(value, spec)
 
 
+def _columns(rows: list[dict[str, Any]], count: int = ASSUMPTION_COLUMNS) -> list[list[Any]]:
+    """The rows in `count` columns of about equal height, in order: a row's height goes
+    with the length of its source note, the longest text in it."""
+    weights = [len(row["source"]) + ROW_WEIGHT for row in rows]
+    share = sum(weights) / count
+    columns: list[list[Any]] = [[] for _ in range(count)]
+    filled = 0.0
+    for row, weight in zip(rows, weights, strict=True):
+        # A row goes where the middle of it falls, so no column runs far over its share.
+        column = min(count - 1, int((filled + weight / 2) // share))
+        columns[column].append(row)
+        filled += weight
+    return columns
+
+
 def _data(brief: BriefInput, today: dt.date, paper: Paper) -> dict[str, Any]:
     result, base = brief.result, brief.base or Scenario()
     scenario = result.scenario
@@ -88,22 +105,25 @@ def _data(brief: BriefInput, today: dt.date, paper: Paper) -> dict[str, Any]:
             {"label": t.label, "value": t.value, "delta": t.delta}
             for t in kpi_tiles(result, reference)
         ],
+        "investor_story": investor_story(result),
         "charts": [
             {"file": "bridge.svg", "caption": charts.income_bridge(result).caption},
             {"file": "cash.svg", "caption": charts.cumulative_cash(result).caption},
         ],
         "changes_title": f"Changed from {brief.origin}",
         "changes": shown_changes,
-        "assumptions": [
-            {
-                "label": spec.label,
-                "value": _value(spec, getattr(scenario, spec.name)),
-                "unit": spec.unit,
-                "source": spec.source,
-                "changed": getattr(scenario, spec.name) != getattr(base, spec.name),
-            }
-            for spec in FIELDS
-        ],
+        "assumption_columns": _columns(
+            [
+                {
+                    "label": spec.label,
+                    "value": _value(spec, getattr(scenario, spec.name)),
+                    "unit": spec.unit,
+                    "source": spec.source,
+                    "changed": getattr(scenario, spec.name) != getattr(base, spec.name),
+                }
+                for spec in FIELDS
+            ]
+        ),
         "link": brief.link,
         "footnote": (
             f"whatif brief · model version {MODEL_VERSION} (MODEL.md) · ROI, NPV and payback "

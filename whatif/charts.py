@@ -26,7 +26,8 @@ COLOURS: Final[dict[str, str]] = {
     "Baseline": "#8d99ae",
     "With AI": "#1d3557",
     "Productivity value": "#2a9d8f",
-    "Ad profit": "#52b788",
+    "Ad growth profit": "#40916c",
+    "Conversion lift profit": "#74c69d",
     "Token spend": "#e76f51",
     "Token spend (vendor)": "#e76f51",
     "Token spend (in-house)": "#f4a261",
@@ -108,7 +109,8 @@ def _named(name: str) -> alt.Chart:
 BRIDGE_STEPS: Final = (
     ("Baseline", "Baseline"),
     ("Productivity value", "+ Productivity"),
-    ("Ad profit", "+ Ad profit"),
+    ("Ad growth profit", "+ Ad growth"),
+    ("Conversion lift profit", "+ Conversions"),
     ("Token spend", "− Tokens"),
     ("AI opex", "− AI opex"),
     ("Depreciation", "− Depreciation"),
@@ -123,7 +125,7 @@ def _bridge_template() -> alt.Chart | alt.LayerChart:
             "step:N",
             sort=[step for _, step in BRIDGE_STEPS],
             title="Year-1 operating income, step by step",
-            # "+ Ad profit" on two lines ("+", "Ad profit"): seven steps fit half a page.
+            # "+ Ad growth" on two lines ("+", "Ad growth"): eight steps fit half a page.
             axis=alt.Axis(
                 labelAngle=0,
                 labelOverlap=False,
@@ -156,7 +158,8 @@ def income_bridge(result: Result) -> Drawing:
     amounts = (
         year.baseline_operating_income_usd,
         year.productivity_value_usd,
-        year.ad_profit_usd,
+        year.ad_growth_profit_usd,
+        year.ad_conversion_profit_usd,
         -year.token_spend_usd,
         -year.ai_opex_usd,
         -year.depreciation_usd,
@@ -322,7 +325,7 @@ def margin_by_year(result: Result) -> Drawing:
 
 # --- 4. benefits against costs ------------------------------------------------------------
 
-BENEFITS: Final = ("Productivity value", "Ad profit")
+BENEFITS: Final = ("Productivity value", "Ad growth profit", "Conversion lift profit")
 
 
 def _cost_names(split: bool) -> tuple[str, ...]:
@@ -369,7 +372,8 @@ def benefits_and_costs(result: Result) -> Drawing:
     for y in result.years:
         parts = [
             ("Benefits", "Productivity value", y.productivity_value_usd),
-            ("Benefits", "Ad profit", y.ad_profit_usd),
+            ("Benefits", "Ad growth profit", y.ad_growth_profit_usd),
+            ("Benefits", "Conversion lift profit", y.ad_conversion_profit_usd),
         ]
         if split:
             parts += [

@@ -1,5 +1,5 @@
-"""The command line: `python -m whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...]
-[--link URL] [--json]`.
+"""The command line: `whatif [COMMAND] [--preset ID] [--set FIELD=VALUE ...] [--link URL]
+[--json]` (or `python -m whatif ...`).
 
 `presets check|list|diff` and `price` are the analysts' commands (whatif/analyst.py).
 Without a command it evaluates the scenario (a version-1 link keeps its
@@ -8,7 +8,7 @@ version-1 meaning, see whatif/links.py); `breakeven`, `sensitivity`,
 read like a link: the link first, then --preset, then each `--set`, later ones
 overriding earlier ones. Any bad part (unknown preset, field or parameter, a
 value that is not a number or is out of range) is reported on standard error,
-naming it, and the command exits 2.
+naming it, and the command exits 2, as it does when it refuses to overwrite a file.
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from whatif import analyst
 from whatif.analysis import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
-    Compared,
     break_evens,
     compare,
     sensitivity,
     simulate,
 )
-from whatif.formatting import EPS_UNIT, format_kpi
+from whatif.formatting import format_kpi
 from whatif.links import (
     PRESET_PARAM,
     VERSION_PARAM,
@@ -54,8 +53,9 @@ from whatif.reports import (
     simulate_json,
     simulate_text,
 )
-from whatif.scenario import FIELDS
-from whatif.summary import kpi_tiles, year_table
+from whatif.scenario import FIELDS, Scenario
+from whatif.scenario_sets import Member, count_problem, read_weights, resolve, weigh
+from whatif.summary import KPI_LABELS, kpi_tiles, year_table
 
 EXIT_USAGE: Final = 2
 ANALYST_COMMANDS: Final = frozenset({"presets", "price"})
@@ -64,6 +64,10 @@ MAX_DRAWS: Final = 1_000_000
 
 class InputError(Exception):
     """Bad command-line input; the message names every bad part."""
+
+
+class OutputError(Exception):
+    """The output cannot be written as asked; the message says why, and how to go ahead."""
 
 
 def _fields_help() -> str:
@@ -77,18 +81,24 @@ def _fields_help() -> str:
 
 
 COMMANDS: Final = {
-    "breakeven": "the value of each headline driver at which NPV is zero, others held",
-    "sensitivity": "NPV at each driver's low and high value, largest swing first",
-    "compare": "KPIs of presets or links beside the scenario's",
-    "simulate": "Monte Carlo of NPV, ROI and year-1 margin impact over the ranges",
+    "breakeven": "what you need to believe: where each business lever turns NPV to zero, "
+    "others held, as a sentence",
+    "sensitivity": "NPV at each business lever's low and high value, largest swing first; "
+    "the evaluation settings apart",
+    "compare": "KPIs of presets or links beside the scenario's; with --weights, as a "
+    "scenario set: expected values and the pooled spread of NPV",
+    "simulate": "Monte Carlo of NPV, ROI, year-1 margin and EPS impact over the ranges "
+    "(P10 to P90, and where the headline NPV sits)",
     "brief": "a one-page PDF brief of the scenario to circulate (landscape, vector charts)",
 }
 DEFAULT_BASE_URL: Final = "http://localhost:8501/"
+# The page's public address; WHATIF_BASE_URL is its earlier name, still read.
+BASE_URL_VARIABLES: Final = ("WHATIF_PUBLIC_URL", "WHATIF_BASE_URL")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m whatif",
+        prog="whatif",
         description="What AI spending does to ROI and operating margin (shared MODEL.md).",
         epilog=_fields_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -106,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="PRESET-OR-LINK",
                 help="2 to 4 preset ids or share links",
             )
+            command.add_argument(
+                "--weights",
+                metavar="W,W[,W,W]",
+                help="weigh the items as a scenario set: one probability per item, percent, "
+                "summing to 100 (expected values and the pooled P10 to P90 of NPV)",
+            )
         if name == "brief":
             command.add_argument(
                 "-o", "--output", required=True, type=Path, metavar="FILE", help="the PDF to write"
@@ -117,8 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--base-url",
                 metavar="URL",
-                help="the page's address for the brief's link and QR code (default: "
-                f"the --link's, else $WHATIF_BASE_URL, else {DEFAULT_BASE_URL})",
+                help="the page's public address for the brief's link and QR code (default: "
+                f"the --link's, else $WHATIF_PUBLIC_URL, else {DEFAULT_BASE_URL}, with a warning)",
             )
         if name == "simulate":
             command.add_argument(
@@ -194,14 +210,18 @@ def render_table(result: Result) -> str:
     rows = [(tile.label, tile.value) for tile in kpi_tiles(result)]
     rows += [
         (
-            "Token cost, share of loaded cost",
+            KPI_LABELS["token_cost_share_of_loaded_cost_pct"],
             format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct"),
         ),
-        ("Operating impact, year 1", format_kpi(k.operating_impact_year1_usd, "usd")),
-        ("AI opex, year 1", format_kpi(k.ai_opex_year1_usd, "usd")),
-        ("Margin impact, final year", format_kpi(k.margin_impact_final_year_pp, "pp")),
-        (f"EPS impact, final year ({EPS_UNIT})", format_kpi(k.eps_impact_final_year_usd, "eps")),
-        ("Book value at the end", format_kpi(k.book_value_end_usd, "usd")),
+        (KPI_LABELS["operating_impact_year1_usd"], format_kpi(k.operating_impact_year1_usd, "usd")),
+        (KPI_LABELS["ai_opex_year1_usd"], format_kpi(k.ai_opex_year1_usd, "usd")),
+        (
+            KPI_LABELS["margin_impact_final_year_pp"],
+            format_kpi(k.margin_impact_final_year_pp, "pp"),
+        ),
+        (KPI_LABELS["eps_impact_final_year_usd"], format_kpi(k.eps_impact_final_year_usd, "eps")),
+        (KPI_LABELS["book_value_end_usd"], format_kpi(k.book_value_end_usd, "usd")),
+        (KPI_LABELS["npv_after_tax_usd"], format_kpi(k.npv_after_tax_usd, "usd")),
     ]
     width = max(len(label) for label, _ in rows)
     lines = [f"{label:<{width}}  {value}" for label, value in rows]
@@ -212,31 +232,54 @@ def render_table(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _compared(items: Sequence[str], presets: PresetSet) -> list[Compared]:
-    """Each compare item, a preset id or a link, as a labelled scenario."""
-    if not 2 <= len(items) <= 4:
-        raise InputError(f"compare takes 2 to 4 presets or links, not {len(items)}")
-    chosen, problems = [], []
+def _members(items: Sequence[str], presets: PresetSet) -> list[Member]:
+    """Each compare item, a preset id or a link, as a scenario; InputError names bad ones."""
+    problem = count_problem(len(items))
+    if problem:
+        raise InputError(problem)
+    members, problems = [], []
     for item in items:
-        if item in presets.presets:
-            chosen.append((presets.presets[item].name, presets.presets[item].scenario))
-            continue
-        decoded = decode_link(item, presets.presets)
-        if decoded.warnings or not parse_params(item):
-            reasons = "; ".join(w.problem for w in decoded.warnings) or "no preset or link"
-            problems.append(f"{item!r}: {reasons}")
-        chosen.append((item, decoded.scenario))
+        member = resolve(item, presets.presets)
+        if isinstance(member, str):
+            problems.append(member)
+        elif member.ignored:
+            problems.append(f"{item!r}: " + "; ".join(member.ignored))
+        else:
+            members.append(member)
     if problems:
         raise InputError("\n".join(problems))
-    return compare(chosen)
+    return members
+
+
+def _compare(args: argparse.Namespace, scenario: Scenario, presets: PresetSet) -> tuple[Any, str]:
+    members = _members(args.items, presets)
+    others = compare([(m.label, m.scenario) for m in members])
+    (current,) = compare([("Current scenario", scenario)])
+    weighed = None
+    if args.weights is not None:
+        weights = read_weights(args.weights, len(members))
+        if isinstance(weights, str):
+            raise InputError(f"--weights: {weights}")
+        weighed = weigh(members, weights)
+    return compare_json(current, others, weighed), compare_text(current, others, weighed)
 
 
 def _base_url(args: argparse.Namespace) -> str:
+    """The address the brief links to: --base-url, the --link's own, the environment's."""
     if args.base_url:
         return str(args.base_url)
     if args.link and "://" in args.link:
         return str(args.link).split("?", 1)[0].split("#", 1)[0]
-    return os.environ.get("WHATIF_BASE_URL", DEFAULT_BASE_URL)
+    for variable in BASE_URL_VARIABLES:
+        if os.environ.get(variable):
+            return os.environ[variable]
+    # A localhost link opens nothing on a reader's phone; say so rather than print it silently.
+    print(
+        f"warning: the brief links to {DEFAULT_BASE_URL}, which works only on this machine; "
+        "set WHATIF_PUBLIC_URL or pass --base-url with the page's public address",
+        file=sys.stderr,
+    )
+    return DEFAULT_BASE_URL
 
 
 def _brief(
@@ -248,7 +291,7 @@ def _brief(
 
     output: Path = args.output
     if output.exists() and not args.force:
-        raise InputError(f"{output} exists: pass --force to overwrite it")
+        raise OutputError(f"{output} exists; use --force")
     preset = presets.presets.get(decoded.preset_id or "")
     scenario = decoded.scenario
     base = preset.scenario if preset else None
@@ -264,7 +307,7 @@ def _brief(
     try:
         output.write_bytes(pdf)
     except OSError as exc:
-        raise InputError(f"{output}: cannot be written ({exc.strerror or exc})") from exc
+        raise OutputError(f"{output} cannot be written ({exc.strerror or exc})") from exc
     document = {"brief": str(output), "bytes": len(pdf), "paper": args.paper, "link": brief.link}
     return document, f"Wrote {output} ({len(pdf):,} bytes, one {args.paper} landscape page)"
 
@@ -281,15 +324,16 @@ def run(args: argparse.Namespace, decoded: LinkDecode, presets: PresetSet) -> tu
         npv, swings = evaluate(scenario).kpis.npv_usd, sensitivity(scenario, ranges)
         return sensitivity_json(npv, swings), sensitivity_text(npv, swings)
     if args.command == "compare":
-        others = _compared(args.items, presets)
-        (current,) = compare([("Current scenario", scenario)])
-        return compare_json(current, others), compare_text(current, others)
+        return _compare(args, scenario, presets)
     if args.command == "brief":
         return _brief(args, decoded, presets)
     if args.command == "simulate":
         if not 1 <= args.draws <= MAX_DRAWS:
             raise InputError(f"--draws must be 1 to {MAX_DRAWS:,}")
-        simulation = simulate(scenario, ranges, draws=args.draws, seed=args.seed)
+        correlations = preset.correlations if preset else ()
+        simulation = simulate(
+            scenario, ranges, draws=args.draws, seed=args.seed, correlations=correlations
+        )
         return simulate_json(simulation), simulate_text(simulation)
     result = evaluate(scenario)
     return result_to_json(result), render_table(result)
@@ -305,6 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             presets = load_presets()
             decoded = scenario_from_args(args, presets)
+            if decoded.default_preset:
+                print(
+                    f"note: no preset named; starting from the default preset "
+                    f"{decoded.preset_id!r} (pass --preset ID to choose another)",
+                    file=sys.stderr,
+                )
             if decoded.preset_changed:
                 print(
                     f"note: the preset {decoded.preset_id!r} was edited after this link was "
@@ -312,8 +362,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
             document, text = run(args, decoded, presets)
-    except (InputError, analyst.UsageError) as exc:
+    except InputError as exc:
         print(f"error: invalid input, nothing computed:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (analyst.UsageError, OutputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(json.dumps(document, indent=2, allow_nan=False) if args.json else text)
+    return exit_code
+
+
+def console() -> int:
+    """`whatif` and `python -m whatif`: main(), and a closed pipe ends quietly, status 0.
+
+    A reader that stops early (`whatif presets list | head -1`) is no error, as for
+    any Unix tool.
+    """
+    try:
+        exit_code = main()
+        # Flushed here, so a closed pipe raises where it is caught, not at exit.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout once more at exit; writing to /dev/null keeps that quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return exit_code

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+from collections.abc import Collection
 from typing import Final, Literal
 
 NOT_AVAILABLE: Final = "n/a"
@@ -69,6 +71,68 @@ def format_kpi(value: float | None, kind: Kind) -> str:
     return format_eps(value)
 
 
+_MONEY_UNITS: Final = (("$B", 1e9), ("$K", 1e3), ("$", 1.0))
+_SPOKEN: Final = ((" / year", " a year"), (" / month", " a month"))
+
+
+def _significant(value: float, whole: bool) -> str:
+    """Three significant digits (all of a whole number), with thousands separators."""
+    if whole or abs(value) >= 100 or value == 0:
+        return f"{round(value):,}"
+    decimals = 2 - math.floor(math.log10(abs(value)))
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _spoken(unit: str) -> str:
+    for written, said in _SPOKEN:
+        unit = unit.replace(written, said)
+    return unit
+
+
+def format_quantity(value: float, unit: str, *, whole: bool = False) -> str:
+    """A field's value in its unit as people write it: "$2.07B / year", "7.9% a year",
+    "$5.00 / million tokens", "85,000 employees", "5.5 years"."""
+    return format_span(value, None, unit, whole=whole)
+
+
+def format_span(low: float, high: float | None, unit: str, *, whole: bool = False) -> str:
+    """A value, or a low-to-high span with its unit said once: "$1.00 to $15.00 / million
+    tokens", "1% to 5% more conversions", "30 to 120 trillion tokens a month"."""
+    for prefix, scale in _MONEY_UNITS:
+        if unit.startswith(prefix):
+            values = [format_money(v * scale) for v in (low, high) if v is not None]
+            return " to ".join(values) + unit[len(prefix) :]
+    if unit.startswith("%"):
+        values = [f"{_significant(v, whole)}%" for v in (low, high) if v is not None]
+        return " to ".join(values) + _spoken(unit[1:])
+    values = [_significant(v, whole) for v in (low, high) if v is not None]
+    return " to ".join(values) + f" {_spoken(unit)}"
+
+
+def payback_change(now: int | None, then: int | None) -> tuple[str | None, bool]:
+    """The payback month's change against a reference, and whether it is for the better:
+    ("+14 months", False), ("-3 months", True), ("never within horizon", False),
+    ("now within horizon", True); (None, True) when it did not move."""
+    if now == then:
+        return None, True
+    if now is None:
+        return "never within horizon", False
+    if then is None:
+        return "now within horizon", True
+    return f"{now - then:+,} months", now < then
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 46th."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def percentile_text(percentile: float) -> str:
+    """Where the headline sits among its draws: "the 46th percentile" (1st to 99th)."""
+    return f"the {ordinal(min(99, max(1, round(percentile))))} percentile"
+
+
 _MARKDOWN_SPECIALS: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 
@@ -85,3 +149,9 @@ def shown(text: str, limit: int = SHOWN_CHARS) -> str:
     control and non-ASCII characters escaped, long text shortened."""
     text = text.encode("unicode_escape").decode("ascii")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def did_you_mean(name: str, known: Collection[str]) -> str:
+    """ " (did you mean 'horizon_years'?)" when a known name is close to a misspelt one."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -11,17 +11,28 @@ browsers and Streamlit read it) and says so; numbers may carry an exponent
 (`1e3`) but not NaN, infinity, spaces or digit separators; an integer field
 accepts only whole numbers; when the link's revenue falls below the ad revenue
 the link's revenue parameters are ignored. Streamlit's own `embed` and
-`embed_options` parameters pass silently, and so does `view=present` (the
-presentation layout of the page, which changes no number).
+`embed_options` parameters pass silently, and so do `view=present` (the
+presentation layout of the page, which changes no number) and the scenario set
+the Compare tab weighs, `compare=ID,ID[,ID,ID]&weights=W,W[,W,W]` (preset ids and
+percent weights, read by whatif/scenario_sets.py).
 
 Links outlive model versions. Every link written now carries
-`model_version=2`. A link without it that names every version-1 field and no
-version-2 field is a complete link written before version 2: it is read as
-version 1, so the fields that version 2 added with a neutral default
-(`V1_NEUTRAL_FIELDS`) take that neutral value, not its preset's, and the link
-gives exactly the numbers it gave then. Any other link without a version is
-read as the current version (a partial link is the preset plus changes, and
-follows the preset). `model_version=1` may also be given explicitly.
+`model_version=3`. A link written for an earlier version v (`model_version=2`,
+or a version-1 link, see below) takes the neutral default of every field added
+after v whose default gives version v's numbers (`neutral_since(v)`: for
+version 2 the five version-3 fields from `capex_attributed_pct` to
+`in_service_lag_months`; for version 1 also the ramp, AI opex and capex
+growth), not its preset's value, so it gives exactly the numbers it gave then.
+Fields a later version added that change no earlier result (tax rate, share
+count, building life, P/E) come from the preset like any field the link does
+not name. A link without a version that names every version-1 field and no
+later field is a complete link written before version 2: it is read as version
+1. Any other link without a version is read as the current version (a partial
+link is the preset plus changes, and follows the preset).
+
+A link that names no preset (or an unknown one) starts from the page's default
+preset (`DEFAULT_PRESET_ID`), and `LinkDecode.default_preset` says so, so that
+the page and the CLI can tell the reader.
 
 Links never silently change meaning. The page's address bar (the preset plus
 what differs from it) also carries `preset_fp`, a short fingerprint of the
@@ -43,7 +54,7 @@ from urllib.parse import parse_qsl, urlencode
 from pydantic import ValidationError
 
 from whatif.formatting import shown
-from whatif.presets import FINGERPRINT_CHARS, PRESET_ID, Preset, fingerprint
+from whatif.presets import DEFAULT_PRESET_ID, FINGERPRINT_CHARS, PRESET_ID, Preset, fingerprint
 from whatif.scenario import (
     FIELDS,
     FIELDS_BY_NAME,
@@ -51,6 +62,7 @@ from whatif.scenario import (
     VERSION_1_FIELDS,
     FieldSpec,
     Scenario,
+    neutral_since,
 )
 
 PRESET_PARAM: Final = "preset"
@@ -58,17 +70,13 @@ VERSION_PARAM: Final = "model_version"
 FINGERPRINT_PARAM: Final = "preset_fp"
 VIEW_PARAM: Final = "view"  # the page's layout, not the scenario: `view=present`
 VIEWS: Final = frozenset({"present"})
+COMPARE_PARAM: Final = "compare"  # the Compare tab's scenario set: preset ids, comma-separated
+WEIGHTS_PARAM: Final = "weights"  # and their probability weights, percent
 _FINGERPRINT: Final = re.compile(rf"[0-9a-f]{{{FINGERPRINT_CHARS}}}")
-# Version-2 fields whose default is neutral (the version-1 result): a version-1 link
-# takes these defaults. Tax rate and share count change no version-1 result, so a
-# version-1 link takes them from its preset like any field it does not name.
-V1_NEUTRAL_FIELDS: Final = (
-    "benefit_ramp_months",
-    "ai_opex_busd_per_year",
-    "capex_growth_pct_per_year",
-)
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
-_OWN_PARAMS: Final = frozenset({PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM})
+_OWN_PARAMS: Final = frozenset(
+    {PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM, COMPARE_PARAM, WEIGHTS_PARAM}
+)
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Params = str | Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]]
@@ -101,14 +109,13 @@ class LinkDecode:
     warnings: tuple[LinkWarning, ...]
     model_version: int = MODEL_VERSION
     preset_changed: bool = False
+    default_preset: bool = False  # the link named no usable preset: the default applied
 
 
 def parse_params(params: Params) -> list[tuple[str, str]]:
     """Name/value pairs, in order, from a URL, a query string, a mapping or pairs."""
     if isinstance(params, str):
-        query = params.split("#", 1)[0]
-        query = query.split("?", 1)[1] if "?" in query else query
-        return parse_qsl(query, keep_blank_values=True, max_num_fields=None)
+        return parse_qsl(_query(params), keep_blank_values=True, max_num_fields=None)
     if isinstance(params, Mapping):
         pairs: list[tuple[str, str]] = []
         for key, value in params.items():
@@ -116,6 +123,17 @@ def parse_params(params: Params) -> list[tuple[str, str]]:
             pairs.extend((str(key), str(v)) for v in values)
         return pairs
     return [(str(k), str(v)) for k, v in params]
+
+
+def is_link(text: str) -> bool:
+    """Whether text is a link or a query string: it carries a `name=value` parameter.
+    A line of plain text is not one, even though a query parser would read it as a name."""
+    return "=" in _query(text)
+
+
+def _query(text: str) -> str:
+    query = text.split("#", 1)[0]
+    return query.split("?", 1)[1] if "?" in query else query
 
 
 def format_number(value: float, spec: FieldSpec | None = None) -> str:
@@ -248,17 +266,20 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
             warnings.append(found)
         else:
             preset = found
+    default = preset is None and DEFAULT_PRESET_ID in presets
+    if default:
+        preset = presets[DEFAULT_PRESET_ID]
     version = _version(grouped, warnings)
     if VIEW_PARAM in grouped and grouped[VIEW_PARAM][-1] not in VIEWS:
         warnings.append(
             LinkWarning(VIEW_PARAM, grouped[VIEW_PARAM][-1], "unknown view; the page is shown")
         )
-    changed = _preset_changed(grouped, preset, warnings)
+    # A fingerprint speaks of the preset the link named, never of the default.
+    changed = _preset_changed(grouped, None if default else preset, warnings)
     overrides = _overrides(grouped, warnings)
     base = dict(preset.values) if preset else {}
-    if version == 1:
-        for name in V1_NEUTRAL_FIELDS:
-            base.pop(name, None)
+    for name in neutral_since(version):
+        base.pop(name, None)
     try:
         scenario = Scenario.model_validate({**base, **overrides})
     except ValidationError as exc:
@@ -272,10 +293,38 @@ def decode_link(params: Params, presets: Mapping[str, Preset]) -> LinkDecode:
     return LinkDecode(
         scenario=scenario,
         preset_id=preset.id if preset else None,
-        warnings=tuple(warnings),
+        warnings=_once(warnings),
         model_version=version,
         preset_changed=changed,
+        default_preset=default,
     )
+
+
+def _once(warnings: list[LinkWarning]) -> tuple[LinkWarning, ...]:
+    """One warning per parameter: a repeated one whose last value is refused says both."""
+    repeats = {w.param: w for w in warnings if w.repeated}
+    refused = {w.param for w in warnings if not w.repeated}
+    return tuple(
+        LinkWarning(w.param, w.value, f"{w.reason}; {repeats[w.param].reason}", repeated=True)
+        if w.param in repeats and not w.repeated
+        else w
+        for w in warnings
+        if not (w.repeated and w.param in refused)
+    )
+
+
+def kept_params(params: Params) -> dict[str, str]:
+    """What of a link the page's address keeps as it came, once each (its last value):
+    a known `view` and the Compare tab's set. The preset, its fingerprint, the model
+    version and the fields are written anew from what the link means, Streamlit keeps
+    its embed flags, and every other parameter was ignored (and named in a warning)."""
+    grouped = _group(parse_params(params))
+    kept: dict[str, str] = {
+        key: grouped[key][-1] for key in (COMPARE_PARAM, WEIGHTS_PARAM) if key in grouped
+    }
+    if VIEW_PARAM in grouped and grouped[VIEW_PARAM][-1] in VIEWS:
+        kept[VIEW_PARAM] = grouped[VIEW_PARAM][-1]
+    return kept
 
 
 def link_params(

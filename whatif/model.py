@@ -1,4 +1,4 @@
-"""evaluate(): the monthly calculation of shared MODEL.md (version 2) for one scenario.
+"""evaluate(): the monthly calculation of shared MODEL.md (version 3) for one scenario.
 
 The formulas live in `whatif.flows`, shared with the batch path; this module
 turns them into monthly series, the yearly table and the headline KPIs.
@@ -15,8 +15,12 @@ Rules the specification leaves to us, decided as a finance analyst would:
 - The EPS impact taxes the AI impact at the company's rate in both directions:
   a loss from AI lowers the tax of a company that is profitable overall, so a
   negative operating impact reduces EPS by the impact less its tax shield.
-- Ramp-up applies to the benefits only (productivity value and ad lift): the
-  token bill, AI opex and capex are spent in full from month 1.
+- Ramp-up applies to the benefits only (productivity value and the conversion
+  lift): the token bill, AI opex and capex are spent in full from month 1, and the
+  AI-driven ad growth compounds from month 0 (MODEL.md).
+- ROIC follows the same rule: undefined when the year's average invested capital
+  is under $1 (MODEL.md says null at or below zero; a fraction of a cent of capital
+  gives no meaningful return either).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from whatif.flows import Totals, discount_factors, eps_impact, flows
+from whatif.flows import Totals, discount_factors, eps_impact, flows, per_share
 from whatif.scenario import Scenario
 
 HOURS_PER_YEAR: Final = 2080  # 52 weeks x 40 hours, MODEL.md's user-hour
@@ -51,13 +55,19 @@ class Monthly:
     vendor_token_spend_usd: Series
     in_house_token_spend_usd: Series
     productivity_value_usd: Series
+    ad_growth_revenue_usd: Series
+    ad_conversion_revenue_usd: Series
     ad_revenue_lift_usd: Series
+    ad_growth_profit_usd: Series
+    ad_conversion_profit_usd: Series
     ad_profit_usd: Series
     ai_opex_usd: Series
     capex_usd: Series
     depreciation_usd: Series
     operating_impact_usd: Series
     net_cash_usd: Series
+    after_tax_cash_usd: Series
+    baseline_revenue_usd: Series
 
     @property
     def months(self) -> int:
@@ -80,19 +90,27 @@ class Year(NamedTuple):
     vendor_token_spend_usd: float
     in_house_token_spend_usd: float
     productivity_value_usd: float
+    ad_growth_revenue_usd: float
+    ad_conversion_revenue_usd: float
     ad_revenue_lift_usd: float
+    ad_growth_profit_usd: float
+    ad_conversion_profit_usd: float
     ad_profit_usd: float
     ai_opex_usd: float
     capex_usd: float
     depreciation_usd: float
     operating_impact_usd: float
     net_cash_usd: float
+    free_cash_flow_usd: float  # the sum of the after-tax cash
+    baseline_revenue_usd: float
     revenue_with_ai_usd: float
     baseline_operating_income_usd: float
     operating_income_with_ai_usd: float
     operating_margin_with_ai_pct: float | None
     margin_impact_pp: float | None
     eps_impact_usd: float
+    invested_capital_usd: float  # the programme's net book value at the year's end
+    roic_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,11 @@ class Kpis:
     ai_opex_year1_usd: float
     eps_impact_year1_usd: float
     eps_impact_final_year_usd: float
+    npv_after_tax_usd: float
+    npv_per_share_usd: float
+    price_impact_year1_usd: float
+    free_cash_flow_year1_usd: float
+    roic_final_year_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -135,19 +158,25 @@ def scenario_values(s: Scenario) -> dict[str, float]:
     return {name: float(value) for name, value in s}
 
 
-def _monthly(v: Totals) -> Monthly:
+def _monthly(v: Totals, tax_rate_pct: float) -> Monthly:
     return Monthly(
         token_spend_usd=v.token_spend,
         vendor_token_spend_usd=v.vendor_token_spend,
         in_house_token_spend_usd=v.in_house_token_spend,
         productivity_value_usd=v.productivity_value,
+        ad_growth_revenue_usd=v.ad_growth_revenue,
+        ad_conversion_revenue_usd=v.ad_conversion_revenue,
         ad_revenue_lift_usd=v.ad_revenue_lift,
+        ad_growth_profit_usd=v.ad_growth_profit,
+        ad_conversion_profit_usd=v.ad_conversion_profit,
         ad_profit_usd=v.ad_profit,
         ai_opex_usd=v.ai_opex,
         capex_usd=v.capex,
         depreciation_usd=v.depreciation,
         operating_impact_usd=v.operating_impact,
         net_cash_usd=v.net_cash,
+        after_tax_cash_usd=v.after_tax_cash(tax_rate_pct),
+        baseline_revenue_usd=v.baseline_revenue,
     )
 
 
@@ -155,31 +184,39 @@ def _years(s: Scenario, monthly: Monthly) -> tuple[Year, ...]:
     # One reshape-and-sum for every series, then plain floats: the hot path stays in C.
     stacked = np.stack([getattr(monthly, name) for name in MONTHLY_SERIES])
     per_year = stacked.reshape(len(MONTHLY_SERIES), -1, 12).sum(axis=2).T.tolist()
-    lift, impact = (
-        MONTHLY_SERIES.index("ad_revenue_lift_usd"),
-        MONTHLY_SERIES.index("operating_impact_usd"),
-    )
-    revenue_usd = s.revenue_busd * 1e9
-    baseline_income = revenue_usd * s.operating_margin_pct / 100
+    at = {name: MONTHLY_SERIES.index(name) for name in MONTHLY_SERIES}
+    margin_pct = s.operating_margin_pct
     years = []
+    invested_before = 0.0
+    invested = 0.0
     for i, sums in enumerate(per_year, start=1):
-        revenue_with_ai = revenue_usd + sums[lift]
-        income_with_ai = baseline_income + sums[impact]
+        baseline_revenue = sums[at["baseline_revenue_usd"]]
+        impact = sums[at["operating_impact_usd"]]
+        revenue_with_ai = baseline_revenue + sums[at["ad_revenue_lift_usd"]]
+        baseline_income = baseline_revenue * margin_pct / 100
+        income_with_ai = baseline_income + impact
         margin = _ratio_pct(income_with_ai, revenue_with_ai)
+        invested += sums[at["capex_usd"]] - sums[at["depreciation_usd"]]
+        after_tax_impact = impact * (1 - s.tax_rate_pct / 100)
         years.append(
             Year._make(
                 (
                     i,
-                    *sums,
+                    *sums[: at["net_cash_usd"] + 1],
+                    sums[at["after_tax_cash_usd"]],
+                    baseline_revenue,
                     revenue_with_ai,
                     baseline_income,
                     income_with_ai,
                     margin,
-                    None if margin is None else margin - s.operating_margin_pct,
-                    eps_impact(sums[impact], s.tax_rate_pct, s.diluted_shares_b),
+                    None if margin is None else margin - margin_pct,
+                    eps_impact(impact, s.tax_rate_pct, s.diluted_shares_b),
+                    invested,
+                    _ratio_pct(after_tax_impact, (invested_before + invested) / 2),
                 )
             )
         )
+        invested_before = invested
     return tuple(years)
 
 
@@ -188,15 +225,25 @@ def _payback_month(net_cash_usd: Series) -> int | None:
     return int(reached[0]) + 1 if reached.size else None
 
 
+def _present_value(
+    s: Scenario, monthly_usd: Series, months: Series, book_value_usd: float
+) -> float:
+    """MODEL.md's NPV of a monthly cash series: each month discounted at its end, plus the
+    book value left at the horizon, discounted from its end."""
+    rate = s.discount_rate_pct / 100
+    return (
+        float((monthly_usd * discount_factors(rate, months)).sum())
+        + book_value_usd / (1 + rate) ** s.horizon_years
+    )
+
+
 def _kpis(
     s: Scenario, series: Totals, monthly: Monthly, months: Series, years: tuple[Year, ...]
 ) -> Kpis:
-    book_value_end = float(series.capex.sum() - series.depreciation.sum())
+    book_value_end = float(series.book_value.sum())
     costs = float(series.cash_costs.sum())
     net_cash = monthly.net_cash_usd
-    rate = s.discount_rate_pct / 100
-    npv = float((net_cash * discount_factors(rate, months)).sum())
-    npv += book_value_end / (1 + rate) ** s.horizon_years
+    npv_after_tax = _present_value(s, monthly.after_tax_cash_usd, months, book_value_end)
     first = years[0]
     users = s.ai_users
     per_user = first.token_spend_usd / users if users else None
@@ -214,12 +261,17 @@ def _kpis(
         margin_impact_final_year_pp=years[-1].margin_impact_pp,
         # Benefits (with the book value left) less costs: net cash plus the book value.
         roi_pct=_ratio_pct(float(net_cash.sum()) + book_value_end, costs),
-        npv_usd=npv,
+        npv_usd=_present_value(s, net_cash, months, book_value_end),
         payback_month=_payback_month(net_cash),
         book_value_end_usd=book_value_end,
         ai_opex_year1_usd=first.ai_opex_usd,
         eps_impact_year1_usd=first.eps_impact_usd,
         eps_impact_final_year_usd=years[-1].eps_impact_usd,
+        npv_after_tax_usd=npv_after_tax,
+        npv_per_share_usd=per_share(npv_after_tax, s.diluted_shares_b),
+        price_impact_year1_usd=s.pe_multiple * first.eps_impact_usd,
+        free_cash_flow_year1_usd=first.free_cash_flow_usd,
+        roic_final_year_pct=years[-1].roic_pct,
     )
 
 
@@ -231,7 +283,7 @@ def evaluate(scenario: Scenario) -> Result:
     """
     months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
     series = flows(scenario_values(scenario), months).series()
-    monthly = _monthly(series)
+    monthly = _monthly(series, scenario.tax_rate_pct)
     years = _years(scenario, monthly)
     return Result(
         scenario=scenario,
@@ -258,6 +310,10 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "margin_impact_pp",
         "ai_opex_usd",
         "eps_impact_usd",
+        "baseline_revenue_usd",
+        "free_cash_flow_usd",
+        "invested_capital_usd",
+        "roic_pct",
     )
     kpis = {f.name: getattr(result.kpis, f.name) for f in fields(Kpis)}
     return {

@@ -4,10 +4,13 @@ Loading never raises for a bad file and never writes: it returns the valid
 presets plus one `PresetError` per bad file (file name; line and column for
 JSON syntax errors; the field and the rule broken for bad values).
 
-A preset may say `"extends": "ID"`: its values (and ranges) merge over those
+A preset may say `"extends": "ID"`: its values (and ranges, and correlations) merge over those
 of preset ID, which may extend another, at most `MAX_EXTENDS` links deep. A
 missing parent, a loop or a parent that cannot be loaded is an error for the
 file that extends it, named; every other preset keeps working.
+
+Its optional `"correlations"` (whatif/correlations.py) are read after the merge, so a
+pair may name a range the parent gives; a bad entry is named by its line and pair.
 """
 
 from __future__ import annotations
@@ -16,22 +19,29 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from whatif.correlations import (
+    Correlation,
+    CorrelationProblem,
+    correlations_json_schema,
+    read_correlations,
+)
 from whatif.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
     decode_bytes,
     invalid,
-    line_of_key,
+    key_position,
+    line_of_item,
     read_object,
 )
-from whatif.formatting import shown
+from whatif.formatting import did_you_mean, shown
 from whatif.scenario import FIELDS, FIELDS_BY_NAME, Scenario
 
 MAX_PRESET_BYTES: Final = MAX_DOCUMENT_BYTES
@@ -40,6 +50,8 @@ FINGERPRINT_CHARS: Final = 8
 PRESET_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PRESET_ID: Final = re.compile(PRESET_ID_PATTERN)
 DEFAULT_PRESETS_DIR: Final = Path(__file__).resolve().parent.parent / "assets" / "presets"
+# The page opens on this preset, and a link or CLI run that names none starts from it.
+DEFAULT_PRESET_ID: Final = "meta-2025"
 SCHEMA_REF: Final = "../preset.schema.json"
 
 # A preset file's problem is a DocumentError; the name says where it came from.
@@ -72,6 +84,12 @@ class PresetFile(BaseModel):
         default_factory=dict,
         description="Optional [low, high] per field for sensitivity and Monte Carlo.",
     )
+    # Checked by whatif/correlations.py's reader, which names the entry's line and pair.
+    correlations: Any = Field(default_factory=list)
+
+
+# The keys a preset file may have, as written in it, for a "did you mean".
+PRESET_KEYS: Final = tuple(f.alias or name for name, f in PresetFile.model_fields.items())
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,7 @@ class Preset:
     scenario: Scenario
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     extends: str | None = None
+    correlations: tuple[Correlation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,11 @@ class PresetSet:
 
     presets: dict[str, Preset] = field(default_factory=dict)
     errors: tuple[PresetError, ...] = ()
+
+    @property
+    def broken(self) -> frozenset[str]:
+        """The ids of the folder's files that could not be loaded."""
+        return frozenset(error.file.removesuffix(".json") for error in self.errors)
 
 
 def fingerprint(scenario: Scenario) -> str:
@@ -115,7 +139,7 @@ def _range_problem(name: str, bounds: list[float]) -> str | None:
     """Why a preset's [low, high] for one field is unusable, or None."""
     spec = FIELDS_BY_NAME.get(name)
     if spec is None:
-        return "unknown field"
+        return "unknown field" + did_you_mean(name, FIELDS_BY_NAME)
     if len(bounds) != 2:
         return "must be [low, high]"
     low, high = bounds
@@ -142,9 +166,12 @@ class _Draft:
         return repr(shown(self.shape.extends or ""))
 
     def extends_error(self, reason: str) -> PresetError:
-        return PresetError(
-            self.file, reason, line=line_of_key(self.text, "extends"), field="extends"
-        )
+        line, column = key_position(self.text, ["extends"])
+        return PresetError(self.file, reason, line=line, column=column, field="extends")
+
+    def no_parent(self, known: Collection[str]) -> str:
+        """Why `extends` fails when no preset has that id; `known` are the ids there are."""
+        return f"no preset {self.parent}{did_you_mean(self.shape.extends or '', known)}"
 
 
 def _draft(preset_id: str, text: str, file: str) -> _Draft | PresetError:
@@ -154,7 +181,7 @@ def _draft(preset_id: str, text: str, file: str) -> _Draft | PresetError:
     try:
         shape = PresetFile.model_validate(data, strict=True)
     except ValidationError as exc:
-        return invalid(file, text, exc)
+        return invalid(file, text, exc, known=PRESET_KEYS)
     return _Draft(preset_id, file, text, shape)
 
 
@@ -165,17 +192,21 @@ def _build(draft: _Draft, parent: Preset | None) -> Preset | PresetError:
     try:
         scenario = Scenario.model_validate(values, strict=True)
     except ValidationError as exc:
-        return invalid(draft.file, draft.text, exc, "values")
+        return invalid(draft.file, draft.text, exc, "values", known=FIELDS_BY_NAME)
     for name, bounds in shape.ranges.items():
         problem = _range_problem(name, bounds)
         if problem:
+            line, column = key_position(draft.text, ["ranges", name])
             return PresetError(
-                draft.file,
-                problem,
-                line=line_of_key(draft.text, name),
-                field=f"ranges.{shown(name)}",
+                draft.file, problem, line=line, column=column, field=f"ranges.{shown(name)}"
             )
     own_ranges = {name: (low, high) for name, (low, high) in shape.ranges.items()}
+    ranges = {**(parent.ranges if parent else {}), **own_ranges}
+    correlations = read_correlations(
+        shape.correlations, ranges, parent.correlations if parent else ()
+    )
+    if isinstance(correlations, CorrelationProblem):
+        return _correlation_error(draft, correlations)
     return Preset(
         id=draft.id,
         name=shape.name,
@@ -183,8 +214,25 @@ def _build(draft: _Draft, parent: Preset | None) -> Preset | PresetError:
         sources=tuple(shape.sources),
         values=values,
         scenario=scenario,
-        ranges={**(parent.ranges if parent else {}), **own_ranges},
+        ranges=ranges,
         extends=shape.extends,
+        correlations=correlations,
+    )
+
+
+def _correlation_error(draft: _Draft, problem: CorrelationProblem) -> PresetError:
+    """The problem at its entry's line (0-based entry, as other fields' positions are)."""
+    at = problem.index
+    line = (
+        key_position(draft.text, ["correlations"])[0]
+        if at is None
+        else line_of_item(draft.text, "correlations", at)
+    )
+    return PresetError(
+        draft.file,
+        problem.message,
+        line=line,
+        field="correlations" if at is None else f"correlations.{at}",
     )
 
 
@@ -193,16 +241,20 @@ def parse_preset(
     text: str,
     file: str | None = None,
     parents: Mapping[str, Preset] | None = None,
+    broken: Collection[str] = (),
 ) -> Preset | PresetError:
-    """Validate one preset's JSON text; `extends` may name any preset in `parents`."""
+    """Validate one preset's JSON text; `extends` may name any preset in `parents`
+    (one of `broken`, whose files could not be loaded, is named as such)."""
     draft = _draft(preset_id, text, file or f"{preset_id}.json")
     if isinstance(draft, PresetError):
         return draft
     parent = None
     if draft.shape.extends is not None:
         parent = (parents or {}).get(draft.shape.extends)
+        if draft.shape.extends in broken:
+            return draft.extends_error(f"{draft.parent} could not be loaded (see its own error)")
         if parent is None:
-            return draft.extends_error(f"no preset {draft.parent}")
+            return draft.extends_error(draft.no_parent(parents or {}))
     return _build(draft, parent)
 
 
@@ -211,13 +263,14 @@ def parse_preset_bytes(
     raw: bytes,
     file: str | None = None,
     parents: Mapping[str, Preset] | None = None,
+    broken: Collection[str] = (),
 ) -> Preset | PresetError:
     """A preset file's bytes, from the folder or an upload: size, UTF-8 (a BOM is fine), JSON."""
     file = file or f"{preset_id}.json"
     text = decode_bytes(raw, file)
     if isinstance(text, PresetError):
         return text
-    return parse_preset(preset_id, text, file, parents)
+    return parse_preset(preset_id, text, file, parents, broken)
 
 
 def _read(path: Path, root: Path) -> bytes | PresetError:
@@ -249,7 +302,7 @@ def _ancestry(draft: _Draft, drafts: Mapping[str, _Draft | PresetError]) -> list
             return "loops back: " + " → ".join([*chain, parent])
         if parent not in drafts:
             if len(chain) == 1:
-                return f"no preset {draft.parent}"
+                return draft.no_parent(drafts)
             return f"{draft.parent} could not be loaded (see its own error)"
         if len(chain) > MAX_EXTENDS:
             return f"the chain is more than {MAX_EXTENDS} presets deep"
@@ -352,6 +405,7 @@ def preset_json_schema() -> dict[str, Any]:
             for spec in FIELDS
         },
     }
+    schema["properties"]["correlations"] = correlations_json_schema()
     return {
         **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -360,7 +414,45 @@ def preset_json_schema() -> dict[str, Any]:
     }
 
 
-def preset_document(name: str, description: str, scenario: Scenario) -> str:
-    """A preset file's text for a scenario: every field written, so it stands alone."""
-    document = PresetFile(name=name, description=description, values=scenario.model_dump())
-    return json.dumps(document.model_dump(by_alias=True), indent=2) + "\n"
+def preset_document(
+    name: str,
+    description: str,
+    scenario: Scenario,
+    *,
+    sources: Sequence[str] = (),
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    correlations: Sequence[Correlation] = (),
+    parent: Preset | None = None,
+) -> str:
+    """A preset file's text that reproduces `scenario` with its ranges and correlations.
+
+    With `parent` the file extends it and holds only what differs from it (values,
+    ranges, correlations), since the rest merges in from the parent when it is read;
+    without one every field is written, so the file stands alone. Keys with nothing
+    to say are left out: never `"extends": null`, never an empty list.
+    """
+    base = parent.scenario.model_dump() if parent else {}
+    values = {k: v for k, v in scenario.model_dump().items() if k not in base or base[k] != v}
+    inherited_ranges = parent.ranges if parent else {}
+    own_ranges = {
+        k: [low, high]
+        for k, (low, high) in (ranges or {}).items()
+        if inherited_ranges.get(k) != (low, high)
+    }
+    inherited = parent.correlations if parent else ()
+    own_correlations = [
+        {"fields": list(c.fields), "rank": c.rank, "source": c.source}
+        for c in correlations
+        if c not in inherited
+    ]
+    document: dict[str, Any] = {"$schema": SCHEMA_REF, "name": name, "description": description}
+    if parent:
+        document["extends"] = parent.id
+    if sources:
+        document["sources"] = list(sources)
+    document["values"] = values
+    if own_ranges:
+        document["ranges"] = own_ranges
+    if own_correlations:
+        document["correlations"] = own_correlations
+    return json.dumps(document, indent=2) + "\n"

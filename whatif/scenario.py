@@ -28,9 +28,9 @@ GROUP_TITLES: Final[dict[Group, str]] = {
     "finance": "Company and finance",
 }
 
-# The model version of shared MODEL.md that evaluate() implements. Version 2 added
-# the fields marked `since=2` below; links written before it are read as version 1.
-MODEL_VERSION: Final = 2
+# The model version of shared MODEL.md that evaluate() implements. Each field says
+# the version that added it (`since`); a link carries the version it was written for.
+MODEL_VERSION: Final = 3
 
 
 def _field(
@@ -46,14 +46,19 @@ def _field(
     group: Group,
     integer: bool = False,
     since: int = 1,
+    neutral: bool = False,
 ) -> Any:
     """A pydantic Field whose JSON Schema extra holds the display metadata.
 
-    `since` is the model version that added the field (left out of the schema for 1).
+    `since` is the model version that added the field (left out of the schema for 1);
+    `neutral` marks a later field whose default reproduces the earlier versions' results,
+    so a link written before `since` takes the default rather than its preset's value.
     """
     extra: dict[str, Any] = {"unit": unit, "step": step, "source": source, "group": group}
     if since > 1:
         extra["since"] = since
+    if neutral:
+        extra["neutral"] = True
     return Field(
         default=int(default) if integer else float(default),
         ge=ge,
@@ -82,8 +87,8 @@ class Scenario(BaseModel):
         label="Token volume",
         unit="trillion tokens / month",
         help="LLM tokens the company's staff consume each month, in trillions.",
-        source="2026 'Claudeonomics' leak: over 85,000 Meta employees consumed more "
-        "than 60 trillion tokens in 30 days.",
+        source="2026 'Claudeonomics' leak: over 85,000 users at Meta consumed more than 60 "
+        "trillion tokens in 30 days (PANews reports them as employees).",
     )
     price_per_mtok_usd: float = _field(
         5,
@@ -106,8 +111,9 @@ class Scenario(BaseModel):
         label="Productivity gain",
         unit="% more output",
         help="Extra output per AI-using employee (400 means 5x; negative means slower).",
-        source="Controlled studies: Google RCT about +21%, GitHub Copilot RCT +55.8%, "
-        "METR 2025 -19%; Meta's CTO claims 'up to 10 times' for top engineers.",
+        source="Studies measure time on task; as output, t% less time is 1/(1 - t) - 1 more: "
+        "Google RCT 21% less time = +26.6%, GitHub Copilot RCT 55.8% faster = +126%, METR 2025 "
+        "19% more time = -16%; field RCTs +26.1% pull requests. Meta's CTO: 'up to 10 times'.",
     )
     ad_conversion_lift_pct: float = _field(
         3,
@@ -120,7 +126,7 @@ class Scenario(BaseModel):
         help="Lift in ad conversions from AI ranking; passes 1:1 into ad revenue.",
         source="Meta reported +1% to +5% conversion lifts from individual model "
         "launches; PANews: 'even if the advertising conversion rate only increases "
-        "by 1%-3%'.",
+        "by 1%–3%'.",
     )
     ai_capex_busd_per_year: float = _field(
         72,
@@ -130,9 +136,9 @@ class Scenario(BaseModel):
         group="headline",
         label="AI capex",
         unit="$B / year",
-        help="Capital spent on AI servers and data centres each year, spread evenly.",
-        source="Meta FY2025 capital expenditure $72.22B; the 'trap' article cites at "
-        "least $14B committed to AI infrastructure and data.",
+        help="Year 1's capital spent on AI servers and data centres, spread evenly over the year.",
+        source="Meta FY2025 capex $72.22B; 2026 guidance $125-145B (raised 29 April 2026). The "
+        "'trap' article's '$14 billion' is Meta's $14.3B Scale AI stake, not capex.",
     )
 
     # --- token economics -------------------------------------------------------------
@@ -181,8 +187,9 @@ class Scenario(BaseModel):
         label="In-house cost per million tokens",
         unit="$ / million tokens",
         help="Marginal serving cost per million tokens on the company's own models.",
-        source="Assumption: labs are 'highly profitable on the marginal cost of "
-        "inference', so own serving is priced well under vendor list.",
+        source="Assumption: labs are 'highly profitable on the marginal cost of inference'; "
+        "open-weights models are served for $0.15-0.85 per million tokens, a frontier "
+        "model for more.",
     )
 
     # --- people ------------------------------------------------------------------------
@@ -196,7 +203,8 @@ class Scenario(BaseModel):
         label="AI users",
         unit="employees",
         help="Employees using AI tools.",
-        source="2026 'Claudeonomics' leak: over 85,000 employees on the leaderboard.",
+        source="2026 'Claudeonomics' leak: over 85,000 users on the leaderboard, more than "
+        "Meta's 78,865 employees at 31 December 2025 (10-K), so it counted others too.",
     )
     loaded_cost_per_user_kusd: float = _field(
         450,
@@ -207,8 +215,8 @@ class Scenario(BaseModel):
         label="Loaded cost per user",
         unit="$K / year",
         help="Fully loaded yearly cost of one AI-using employee, in thousands of USD.",
-        source="Assumption near PANews' example of a $500,000 senior engineer; "
-        "company-wide average is lower.",
+        source="Assumption: PANews' example is a $500,000 senior engineer; Meta's 2025 "
+        "share-based pay alone was $259K per employee ($20.43B / 78,865), before cash pay.",
     )
     productivity_realization_pct: float = _field(
         35,
@@ -220,8 +228,9 @@ class Scenario(BaseModel):
         unit="% of the gain",
         help="Share of the productivity gain that turns into money (hiring avoided, "
         "faster launches).",
-        source="Assumption: extra output only partly becomes cash; DORA 2024 found "
-        "AI adoption did not lift delivery throughput one for one.",
+        source="Assumption: extra output only partly becomes cash; engineers code for part of "
+        "their week, and DORA 2024 associated each 25% more AI adoption with an estimated "
+        "1.5% decrease in delivery throughput.",
     )
 
     # --- ads -----------------------------------------------------------------------------
@@ -245,7 +254,8 @@ class Scenario(BaseModel):
         label="Margin on extra ad revenue",
         unit="%",
         help="Operating margin on the extra ad revenue (little extra cost per sale).",
-        source="Assumption: incremental ad revenue carries few extra costs.",
+        source="Assumption near Meta's FY2025 gross margin of 82% (cost of revenue $36.18B on "
+        "$200.97B): extra ad revenue from better conversions carries few extra costs.",
     )
 
     # --- finance -------------------------------------------------------------------------
@@ -291,7 +301,8 @@ class Scenario(BaseModel):
         label="Discount rate",
         unit="% / year",
         help="Annual rate used to discount cash flows for NPV.",
-        source="Assumption: a large-cap technology cost of capital of about 9%.",
+        source="Analysts' WACC for Meta about 8.7% (range 7.4-10%, valueinvesting.io); "
+        "rounded up to 9%.",
     )
     horizon_years: int = _field(
         5,
@@ -316,13 +327,14 @@ class Scenario(BaseModel):
         step=1,
         integer=True,
         since=2,
+        neutral=True,
         group="people",
         label="Benefit ramp-up",
         unit="months",
         help="Months until productivity value and ad lift reach full run-rate, in a "
         "straight line (0 = in full from the first month).",
-        source="Neutral default (0) keeps version-1 results; presets set 12 to 24 months. "
-        "DORA 2024: AI adoption did not lift delivery throughput one for one at first.",
+        source="Neutral default (0) keeps version-1 results; presets set 0 to 24 months "
+        "(assumptions: gains are earned team by team).",
     )
     ai_opex_busd_per_year: float = _field(
         0,
@@ -330,6 +342,7 @@ class Scenario(BaseModel):
         le=200,
         step=0.5,
         since=2,
+        neutral=True,
         group="costs",
         label="Other AI operating cost",
         unit="$B / year",
@@ -345,12 +358,13 @@ class Scenario(BaseModel):
         le=300,
         step=1,
         since=2,
+        neutral=True,
         group="costs",
         label="AI capex growth",
         unit="% / year",
         help="Change of AI capex from one model year to the next; the AI capex slider sets year 1.",
-        source="Neutral default (0). Meta's capex went from $37.26B (2024) to $72.22B "
-        "(2025), with $115B to $135B guided for 2026 (results of 28 January 2026).",
+        source="Neutral default (0). Meta's capex (with finance-lease payments) went from "
+        "$39.23B (2024) to $72.22B (2025); 2026 guidance $125-145B (raised 29 April 2026).",
     )
     tax_rate_pct: float = _field(
         13,
@@ -380,6 +394,116 @@ class Scenario(BaseModel):
         "(net income $60.46B / diluted EPS $23.49).",
     )
 
+    # --- model version 3 -----------------------------------------------------------------
+    # The whole programme as an investor sees it. The first five default to a neutral
+    # value, so a scenario that does not name them computes exactly as in version 2;
+    # building life and the P/E multiple change no earlier result.
+    capex_attributed_pct: float = _field(
+        100,
+        ge=0,
+        le=100,
+        step=1,
+        since=3,
+        neutral=True,
+        group="costs",
+        label="Capex charged to this programme",
+        unit="% of AI capex",
+        help="Share of the AI capex (and so of its depreciation and book value) charged to "
+        "the programme modelled here; the rest serves other purposes.",
+        source="Neutral default (100%). No split is published; the podcast brief: 'The vast "
+        "majority of AI capital expenditure is dedicated to other tasks like content "
+        "recommendation and ad placement'.",
+    )
+    baseline_growth_pct_per_year: float = _field(
+        0,
+        ge=-50,
+        le=100,
+        step=0.5,
+        since=3,
+        neutral=True,
+        group="finance",
+        label="Company growth without this programme",
+        unit="% / year",
+        help="Yearly growth of revenue, ad revenue and baseline operating income that the "
+        "company would have without this programme.",
+        source="Neutral default (0%: revenue held flat). Meta's revenue grew 22% in FY2025; "
+        "the global ad market is to grow 7.1% in 2026 (WPP Media, December 2025).",
+    )
+    ai_ad_growth_pct_per_year: float = _field(
+        0,
+        ge=0,
+        le=50,
+        step=0.5,
+        since=3,
+        neutral=True,
+        group="ads",
+        label="AI-driven ad growth",
+        unit="% / year",
+        help="Extra yearly growth of ad revenue earned by AI ranking and recommendation, "
+        "compounding on top of the company's own growth (not ramped).",
+        source="Neutral default (0%). Meta reports conversion lifts like the slider's with "
+        "each ranking-model launch (GEM: +5% on Instagram, +3% on Facebook Feed, 2025).",
+    )
+    buildings_share_pct: float = _field(
+        0,
+        ge=0,
+        le=90,
+        step=1,
+        since=3,
+        neutral=True,
+        group="costs",
+        label="Buildings share of capex",
+        unit="% of capex",
+        help="Share of the capex spent on buildings and other long-lived assets rather than "
+        "servers; depreciated over the building life.",
+        source="Neutral default (0%: all servers). Meta FY2025 10-K: buildings $55.57B of "
+        "$233.73B gross property and equipment (24%; an estimated 31% of assets in service).",
+    )
+    in_service_lag_months: int = _field(
+        0,
+        ge=0,
+        le=36,
+        step=1,
+        integer=True,
+        since=3,
+        neutral=True,
+        group="costs",
+        label="Time to enter service",
+        unit="months",
+        help="Months from spending capex to the asset entering service; construction in "
+        "progress is not depreciated.",
+        source="Neutral default (0). Meta's CFO (January 2026): much capex is 'for capacity "
+        "that doesn't come online until 2027 or beyond'; until then it is construction in "
+        "progress.",
+    )
+    buildings_life_years: float = _field(
+        25,
+        ge=10,
+        le=50,
+        step=1,
+        since=3,
+        group="costs",
+        label="Building useful life",
+        unit="years",
+        help="Straight-line depreciation life of buildings.",
+        source="Assumption: Meta's filings give buildings lives up to 30 years (FY2017 10-K: "
+        "'three to 30 years'); the prudent 25 years is used.",
+    )
+    pe_multiple: float = _field(
+        22.5,
+        ge=1,
+        le=100,
+        step=0.5,
+        since=3,
+        group="finance",
+        label="P/E multiple",
+        unit="x earnings",
+        help="Price / earnings multiple the market applies to the company: what a change in "
+        "next year's EPS is worth on the share price.",
+        source="Meta's forward P/E 22.6 at $660.09 on 31 December 2025 (trailing 27.5; "
+        "stockanalysis.com): a multiple of normalised earnings, as the EPS here is.",
+    )
+
     @model_validator(mode="after")
     def _revenue_covers_ad_revenue(self) -> Scenario:
         if self.revenue_busd < self.ad_revenue_busd:
@@ -406,6 +530,7 @@ class FieldSpec:
     group: Group
     is_int: bool
     since: int
+    neutral: bool
 
     @property
     def headline(self) -> bool:
@@ -444,6 +569,7 @@ def _specs() -> tuple[FieldSpec, ...]:
                 group=extra["group"],  # type: ignore[arg-type]
                 is_int=info.annotation is int,
                 since=_since(extra),
+                neutral=bool(extra.get("neutral", False)),
             )
         )
     return tuple(specs)
@@ -453,3 +579,9 @@ FIELDS: Final[tuple[FieldSpec, ...]] = _specs()
 FIELDS_BY_NAME: Final[dict[str, FieldSpec]] = {f.name: f for f in FIELDS}
 HEADLINE_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.headline)
 VERSION_1_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.since == 1)
+
+
+def neutral_since(version: int) -> tuple[str, ...]:
+    """Fields added after `version` whose default gives that version's numbers: a link
+    written under `version` takes these defaults, not its preset's values."""
+    return tuple(f.name for f in FIELDS if f.neutral and f.since > version)

@@ -7,14 +7,41 @@ wording and the units are decided once, here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
-from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money
+from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money, payback_change
 from whatif.links import format_number
 from whatif.model import Result
 from whatif.scenario import FIELDS, Scenario
 
 DeltaColour = Literal["normal", "inverse", "off"]
+
+# Each KPI of MODEL.md by the name people read, with the unit where its value shows none
+# (EPS values read "+$1.24"). The tiles, the CLI's table and `presets diff` all use these;
+# some tiles add the horizon, the discount rate or the P/E.
+KPI_LABELS: Final = {
+    "token_spend_year1_usd": "Token spend, year 1",
+    "token_cost_per_user_hour_usd": "Token cost per user-hour",
+    "token_cost_share_of_loaded_cost_pct": "Token cost, share of loaded cost",
+    "productivity_value_year1_usd": "Productivity value, year 1",
+    "ad_profit_year1_usd": "Ad profit, year 1",
+    "depreciation_year1_usd": "Depreciation, year 1",
+    "operating_impact_year1_usd": "Operating impact, year 1",
+    "margin_impact_year1_pp": "Margin impact, year 1",
+    "margin_impact_final_year_pp": "Margin impact, final year",
+    "roi_pct": "ROI",
+    "npv_usd": "NPV",
+    "payback_month": "Payback",
+    "book_value_end_usd": "Book value at the end",
+    "ai_opex_year1_usd": "AI opex, year 1",
+    "eps_impact_year1_usd": f"EPS impact, year 1 ({EPS_UNIT})",
+    "eps_impact_final_year_usd": f"EPS impact, final year ({EPS_UNIT})",
+    "npv_after_tax_usd": "NPV after tax",
+    "npv_per_share_usd": "Value per share, after tax",
+    "price_impact_year1_usd": "Share-price effect, year 1",
+    "free_cash_flow_year1_usd": "Free cash flow, year 1",
+    "roic_final_year_pct": "ROIC, final year",
+}
 
 
 @dataclass(frozen=True)
@@ -49,11 +76,47 @@ def _delta(now: float | None, then: float | None, kind: DeltaKind) -> str | None
     return f"{now - then:+,.2f} pp vs preset"
 
 
-def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
-    """The seven headline tiles; deltas against `reference` (the preset) when given.
+def _payback_delta(now: int | None, then: int | None) -> tuple[str | None, DeltaColour]:
+    """The payback tile's change ("+14 months", "never within horizon") and its colour.
 
-    The first four answer the investor's questions (return, value, payback, earnings
-    per share), the last three the operating ones (margin, token bill per year and hour).
+    A tile's arrow points by the delta's sign and its colour follows `delta_colour`,
+    so a later payback ("+14 months", up) is red and an earlier one green.
+    """
+    delta, better = payback_change(now, then)
+    if delta is None:
+        return None, "off"
+    up = not delta.startswith("-")
+    return f"{delta} vs preset", "normal" if better == up else "inverse"
+
+
+# The tiles in rows: what an investor asks, what the programme returns, what it costs
+# to run. The page draws one row of tiles per entry; the CLI lists them in this order.
+TILE_ROWS: Final = (4, 4, 3)
+
+
+def investor_story(result: Result) -> str:
+    """One sentence contrasting intrinsic value with the share-price effect, the seeds'
+    "valuation defence": a programme can add value while its near-term EPS drag costs
+    the share price, and the reverse."""
+    k, s = result.kpis, result.scenario
+    value, price = k.npv_per_share_usd, k.price_impact_year1_usd
+    adds = "adds" if value >= 0 else "destroys"
+    moves = "lifts" if price >= 0 else "cuts"
+    contrast = "" if (value >= 0) == (price >= 0) else " The two point in opposite directions."
+    return (
+        f"Intrinsic value: the programme {adds} {format_kpi(abs(value), 'usd_small')} per share "
+        f"(after-tax NPV over {format_number(s.diluted_shares_b)}B shares). Share price: if the "
+        f"market capitalises year-1 EPS at {format_number(s.pe_multiple)}x, it "
+        f"{moves} the price by {format_kpi(abs(price), 'usd_small')} per share.{contrast}"
+    )
+
+
+def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
+    """The headline tiles in `TILE_ROWS`; deltas against `reference` (the preset) when given.
+
+    The first row answers the investor (value per share against the share-price
+    effect, EPS, ROIC against the cost of capital), the second the programme's return
+    (NPV, ROI, payback, margin), the third its running cost (tokens).
     """
     k, s = result.kpis, result.scenario
     r = reference.kpis if reference else None
@@ -62,32 +125,31 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
         return _delta(getattr(k, name), getattr(r, name), kind) if r else None
 
     share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
+    rate = format_number(s.discount_rate_pct)
+    payback_delta, payback_colour = _payback_delta(k.payback_month, r.payback_month if r else None)
+    if r is None:
+        payback_delta, payback_colour = None, "off"
     return [
         Tile(
-            f"ROI over {s.horizon_years} years",
-            format_kpi(k.roi_pct, "pct"),
-            delta("roi_pct", "pp"),
+            KPI_LABELS["npv_per_share_usd"],
+            format_kpi(k.npv_per_share_usd, "eps"),
+            delta("npv_per_share_usd", "eps"),
             "normal",
-            "(benefits − costs) / costs, before tax. Benefits: productivity value, ad profit "
-            "and the book value left at the end; costs: token spend, other AI opex and capex.",
+            f"In $ per diluted share. Intrinsic value the programme adds: its after-tax NPV at "
+            f"{rate}% ({format_kpi(k.npv_after_tax_usd, 'usd')}) over "
+            f"{format_number(s.diluted_shares_b)}B shares.",
         ),
         Tile(
-            f"NPV at {format_number(s.discount_rate_pct)}%",
-            format_kpi(k.npv_usd, "usd"),
-            delta("npv_usd", "usd"),
+            f"Share-price effect at {format_number(s.pe_multiple)}x P/E",
+            format_kpi(k.price_impact_year1_usd, "eps"),
+            delta("price_impact_year1_usd", "eps"),
             "normal",
-            "Monthly net cash discounted at the discount rate, plus the discounted book value.",
+            "In $ per share. What the share price moves if the market capitalises the year-1 EPS "
+            "impact at today's P/E multiple. Against the value per share: a programme can add "
+            "value while its near-term EPS drag costs the share price.",
         ),
         Tile(
-            "Payback",
-            payback_text(k.payback_month, s.horizon_years, short=True),
-            None,
-            "off",
-            "First month in which cumulative net cash is no longer negative "
-            f"(“> {s.horizon_years} years”: not within the horizon).",
-        ),
-        Tile(
-            f"EPS impact, year 1 ({EPS_UNIT})",
+            KPI_LABELS["eps_impact_year1_usd"],
             format_kpi(k.eps_impact_year1_usd, "eps"),
             delta("eps_impact_year1_usd", "eps"),
             "normal",
@@ -96,26 +158,69 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
             f"diluted shares. Final year: {format_kpi(k.eps_impact_final_year_usd, 'eps')}.",
         ),
         Tile(
-            "Margin impact, year 1",
+            f"ROIC, year {s.horizon_years} (hurdle {rate}%)",
+            format_kpi(k.roic_final_year_pct, "pct"),
+            delta("roic_final_year_pct", "pp"),
+            "normal",
+            "Return on invested capital in the final year: the operating impact after tax over "
+            f"the programme's average net book value. The hurdle is the {rate}% discount rate, "
+            "the cost of capital: above it, the programme earns more than its capital costs; "
+            "n/a while nothing is invested.",
+        ),
+        Tile(
+            f"{KPI_LABELS['npv_usd']} at {rate}%",
+            format_kpi(k.npv_usd, "usd"),
+            delta("npv_usd", "usd"),
+            "normal",
+            "Before tax: monthly net cash discounted at the discount rate, plus the discounted "
+            "book value. "
+            f"After tax: {format_kpi(k.npv_after_tax_usd, 'usd')}.",
+        ),
+        Tile(
+            f"{KPI_LABELS['roi_pct']} over {s.horizon_years} years",
+            format_kpi(k.roi_pct, "pct"),
+            delta("roi_pct", "pp"),
+            "normal",
+            "(benefits − costs) / costs, before tax. Benefits: productivity value, ad profit "
+            "and the book value left at the end; costs: token spend, other AI opex and capex.",
+        ),
+        Tile(
+            KPI_LABELS["payback_month"],
+            payback_text(k.payback_month, s.horizon_years, short=True),
+            payback_delta,
+            payback_colour,
+            "First month in which cumulative net cash is no longer negative "
+            f"(“> {s.horizon_years} years”: not within the horizon).",
+        ),
+        Tile(
+            KPI_LABELS["margin_impact_year1_pp"],
             format_kpi(k.margin_impact_year1_pp, "pp"),
             delta("margin_impact_year1_pp", "pp"),
             "normal",
             "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
         ),
         Tile(
-            "Token spend, year 1",
+            KPI_LABELS["token_spend_year1_usd"],
             format_kpi(k.token_spend_year1_usd, "usd"),
             delta("token_spend_year1_usd", "usd"),
             "inverse",
             "Vendor and in-house token cost over the first twelve months.",
         ),
         Tile(
-            "Token cost per user-hour",
+            KPI_LABELS["token_cost_per_user_hour_usd"],
             format_kpi(k.token_cost_per_user_hour_usd, "usd_small"),
             delta("token_cost_per_user_hour_usd", "usd"),
             "inverse",
             f"Year-1 token spend per AI user over 2,080 working hours: {share} of a "
             "user's loaded cost.",
+        ),
+        Tile(
+            KPI_LABELS["free_cash_flow_year1_usd"],
+            format_kpi(k.free_cash_flow_year1_usd, "usd"),
+            delta("free_cash_flow_year1_usd", "usd"),
+            "normal",
+            "The programme's year-1 cash after capex and tax: benefits less token spend, other "
+            "AI opex, capex and the tax on the operating impact.",
         ),
     ]
 
@@ -136,8 +241,10 @@ def year_table(result: Result) -> list[dict[str, str]]:
         {
             "Year": str(y.year),
             "Token spend": format_money(y.token_spend_usd),
+            "Baseline revenue": format_money(y.baseline_revenue_usd),
             "Productivity value": format_money(y.productivity_value_usd),
-            "Ad profit": format_money(y.ad_profit_usd),
+            "Ad growth profit": format_money(y.ad_growth_profit_usd),
+            "Conversion lift profit": format_money(y.ad_conversion_profit_usd),
             "AI opex": format_money(y.ai_opex_usd),
             "Depreciation": format_money(y.depreciation_usd),
             "Operating impact": format_money(y.operating_impact_usd),
@@ -146,6 +253,9 @@ def year_table(result: Result) -> list[dict[str, str]]:
             "Margin with AI": format_kpi(y.operating_margin_with_ai_pct, "pct_plain"),
             "Margin impact": format_kpi(y.margin_impact_pp, "pp"),
             f"EPS impact ({EPS_UNIT})": format_kpi(y.eps_impact_usd, "eps"),
+            "Free cash flow": format_money(y.free_cash_flow_usd),
+            "Invested capital": format_money(y.invested_capital_usd),
+            "ROIC": format_kpi(y.roic_pct, "pct"),
         }
         for y in result.years
     ]

@@ -69,6 +69,25 @@ def test_the_calculator_blends_a_mix_and_sets_the_price_slider(page: Page, book:
     assert all(kpis[label] == value for label, value in expected_kpis(expected).items())
 
 
+def test_a_model_added_to_the_mix_takes_the_share_the_others_leave(page: Page, book: Path) -> None:
+    app = open_calculator(page(preset="meta-2025"))
+    assert app.number_input(key="mix_share_frontier").value == 100
+    app.number_input(key="mix_share_frontier").set_value(50.0).run()
+    app.multiselect(key="mix_models").set_value(["frontier", "small"]).run()
+    assert app.number_input(key="mix_share_small").value == 50
+    assert not app.error
+    blended = next(m for m in app.metric if m.label == "Blended price")
+    assert blended.value == "$2.9875 per million tokens"
+
+
+def test_a_model_added_to_a_full_mix_starts_at_0_never_over_100(page: Page, book: Path) -> None:
+    app = open_calculator(page(preset="meta-2025"))
+    app.multiselect(key="mix_models").set_value(["frontier", "small"]).run()
+    assert app.number_input(key="mix_share_frontier").value == 100
+    assert app.number_input(key="mix_share_small").value == 0
+    assert not app.error
+
+
 def test_the_calculator_names_shares_that_do_not_add_up(page: Page, book: Path) -> None:
     app = open_calculator(page(preset="meta-2025"))
     app.multiselect(key="mix_models").set_value(["frontier", "small"]).run()
@@ -117,7 +136,8 @@ def test_edit_as_json_shows_the_scenario_and_applies_an_edit_to_this_session(
     text = app.text_area(key="json_text").value
     assert text is not None
     document = json.loads(text)
-    assert document["values"]["price_per_mtok_usd"] == 15
+    # The unchanged preset: it extends it and changes nothing.
+    assert (document["extends"], document["values"]) == ("seed-leak", {})
     document["values"]["price_per_mtok_usd"] = 7.5
     app.text_area(key="json_text").input(json.dumps(document)).run()
     next(b for b in app.button if b.label == "Apply to this session").click().run()

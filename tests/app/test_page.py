@@ -12,10 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.live import move
-from tests.unit.reference import VERSION_1
+from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
-from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
+from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
+from whatif.scenario import neutral_since
 from whatif.summary import kpi_tiles
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -25,13 +26,20 @@ Page = Callable[..., AppTest]
 # by hand, not by the page's formatter: the one place to update when that preset or the model
 # changes its numbers.
 DEFAULT_TILES = {
-    "ROI over 5 years": "-35.7%",
-    "NPV at 9%": "-$212B",
+    # The investor row: per share, the price, earnings, return on capital.
+    "Value per share, after tax": "-$12.86",
+    "Share-price effect at 22.5x P/E": "+$7.09",  # 22.5 x the +$0.32 of EPS
+    "EPS impact, year 1 ($ / share)": "+$0.32",
+    "ROIC, year 5 (hurdle 9%)": "2.5%",
+    # The programme row.
+    "NPV at 9%": "-$30.2B",
+    "ROI over 5 years": "6.6%",
     "Payback": "> 5 years",
-    "EPS impact, year 1 ($ / share)": "-$3.13",
-    "Margin impact, year 1": "-5.18 pp",
+    "Margin impact, year 1": "-0.95 pp",
+    # The token row.
     "Token spend, year 1": "$3.17B",
-    "Token cost per user-hour": "$17.91",
+    "Token cost per user-hour": "$19.30",
+    "Free cash flow, year 1": "-$66.3B",
 }
 
 
@@ -70,7 +78,7 @@ def test_every_preset_renders_its_own_numbers_without_exception(page: Page, pres
 def test_a_bare_address_opens_on_the_meta_2025_preset(page: Page) -> None:
     app = page()
     assert app.selectbox(key="preset_choice").value == "meta-2025"
-    assert shown_kpis(app) == DEFAULT_TILES
+    assert list(shown_kpis(app).items()) == list(DEFAULT_TILES.items())  # and in this order
     assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)
     assert app.session_state["benefit_ramp_months"] == 12
 
@@ -136,7 +144,10 @@ def test_a_link_with_bad_parameters_still_renders_and_warns_about_each(page: Pag
     (warning,) = app.warning
     for name in ("preset", "price_per_mtok_usd", "ai_users", "tokens_per_month_t", "colour"):
         assert name in warning.value.replace("\\", "")
-    assert shown_kpis(app) == expected_kpis(Scenario(horizon_years=3))
+    # With no usable preset the link starts from the default preset, and says so.
+    assert any("names no preset" in info.value for info in app.info)
+    default = PRESETS[DEFAULT_PRESET_ID].scenario
+    assert shown_kpis(app) == expected_kpis(default.model_copy(update={"horizon_years": 3}))
 
 
 def test_a_value_streamlit_would_read_but_the_link_codec_refuses_is_ignored(page: Page) -> None:
@@ -170,7 +181,6 @@ def test_broken_preset_files_are_named_and_the_others_still_work(
     assert "broken.json, line 2" in text and "too-big.json" in text
     assert "values.price_per_mtok_usd" in text
     assert app.selectbox(key="preset_choice").options == [
-        "Model defaults (no preset)",
         "Good one",
         "<script>alert(1)</script>",
     ]
@@ -200,7 +210,7 @@ def test_the_share_section_shows_the_complete_link_of_the_codec(page: Page) -> N
     app.session_state["share_open"] = True
     link = app.run().code[0].value
     assert "preset=seed-leak" in link and "price_per_mtok_usd=20" in link
-    assert "horizon_years=5" in link and "model_version=2" in link
+    assert "horizon_years=5" in link and "model_version=3" in link
     # The preset, the model version and every field.
     assert link.count("=") == 2 + len(Scenario.model_fields)
 
@@ -212,6 +222,7 @@ def test_numbers_at_the_edges_read_n_a_on_the_page_not_nan(page: Page) -> None:
         ai_capex_busd_per_year="0",
         revenue_busd="0",
         ad_revenue_busd="0",
+        ai_opex_busd_per_year="0",
     )
     assert not app.exception
     shown = shown_kpis(app)
@@ -232,13 +243,17 @@ def test_ten_years_of_extreme_growth_renders_finite_numbers(page: Page) -> None:
     assert not app.exception
     # 500T tokens a month growing elevenfold a year at $100 per million: no NaN, no overflow.
     assert shown_kpis(app) == {
-        "ROI over 10 years": "-100.0%",
+        "Value per share, after tax": "-$865,300,417,068.76",
+        "Share-price effect at 22.5x P/E": "-$17,159.81",  # 22.5 x the -$762.66 of EPS
+        "EPS impact, year 1 ($ / share)": "-$762.66",
+        "ROIC, year 10 (hurdle 9%)": "-804,371,037,439.4%",
         "NPV at 9%": "-$2,560,095,717T",
+        "ROI over 10 years": "-100.0%",
         "Payback": "> 10 years",
-        "EPS impact, year 1 ($ / share)": "-$763.94",
-        "Margin impact, year 1": "-1093.84 pp",
+        "Margin impact, year 1": "-1048.87 pp",
         "Token spend, year 1": "$2.26T",
-        "Token cost per user-hour": "$12,785.72",
+        "Token cost per user-hour": "$13,780.33",
+        "Free cash flow, year 1": "-$2.03T",
     }
 
 
@@ -272,10 +287,10 @@ def test_the_eps_tile_shows_the_change_per_share_and_its_delta_against_the_prese
     label = "EPS impact, year 1 ($ / share)"
     tile = next(m for m in app.metric if m.label == label)
     eps = evaluate(PRESETS["meta-2025"].scenario).kpis.eps_impact_year1_usd
-    assert eps < 0 and tile.value == f"-${-eps:.2f}"
-    move(app, "productivity_gain_pct", 400.0)
+    assert eps > 0 and tile.value == f"+${eps:.2f}"
+    move(app, "productivity_gain_pct", -50.0)
     tile = next(m for m in app.metric if m.label == label)
-    assert tile.value.startswith("+$") and str(tile.delta).endswith(" vs preset")
+    assert tile.value.startswith("-$") and str(tile.delta).endswith(" vs preset")
 
 
 def test_the_new_fields_sit_in_their_sidebar_groups_with_units(page: Page) -> None:
@@ -328,7 +343,7 @@ def test_a_version_1_share_link_opens_with_its_version_1_numbers(page: Page) -> 
     assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
     # From now on the address bar names the version, so it keeps this meaning.
     params = {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
-    assert params["model_version"] == "2"
+    assert params["model_version"] == "3"
 
 
 def test_a_link_whose_preset_was_edited_says_so_in_one_line(
@@ -346,3 +361,39 @@ def test_a_link_whose_preset_was_edited_says_so_in_one_line(
     assert [i for i in fresh.info if "was edited" in i.value]
     unchanged = page(preset="seed-leak")
     assert not [i for i in unchanged.info if "was edited" in i.value]
+
+
+@pytest.mark.parametrize("case", VERSION_2["links"], ids=lambda case: case["link"][22:45])
+def test_every_presets_version_2_share_link_opens_with_its_version_2_numbers(
+    page: Page, case: dict[str, Any]
+) -> None:
+    app = page(**{k: v for k, v in parse_qsl(urlsplit(case["link"]).query)})
+    assert not app.exception and not app.warning
+    for name in neutral_since(2):
+        assert app.session_state[name] == Scenario.model_fields[name].default, name
+    shown = shown_kpis(app)
+    assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
+    assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
+    eps = shown["EPS impact, year 1 ($ / share)"]
+    assert eps == format_kpi(case["kpis"]["eps_impact_year1_usd"], "eps")
+    # The address bar now names version 3 and the neutral values the link implied.
+    params = {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
+    assert params["model_version"] == "3"
+    preset = PRESETS[params["preset"]].scenario
+    for name in neutral_since(2):
+        neutral = Scenario.model_fields[name].default
+        assert (name in params) == (getattr(preset, name) != neutral), name
+
+
+def test_the_investor_view_is_on_the_first_row_with_its_story_underneath(page: Page) -> None:
+    app = page(preset="meta-2025")
+    labels = [m.label for m in app.metric]
+    assert labels[:4] == [
+        "Value per share, after tax",
+        "Share-price effect at 22.5x P/E",
+        "EPS impact, year 1 ($ / share)",
+        "ROIC, year 5 (hurdle 9%)",
+    ]
+    story = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "Intrinsic value: the programme destroys" in story
+    assert "at 22.5x" in story and "opposite directions" in story

@@ -6,17 +6,20 @@ tests skip on a developer's machine and fail in CI (CI=true), where they must ru
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bench.served import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTLED_JS, Server
 from whatif import Scenario, evaluate
-from whatif.summary import kpi_tiles
+from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.summary import TILE_ROWS, kpi_tiles
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 2600}
@@ -55,7 +58,10 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context.close()
 
 
-def settle(page: Page, *, metrics: int = 7, charts: int = 4) -> None:
+TILES = sum(TILE_ROWS)  # the KPI tiles of the page, all rows
+
+
+def settle(page: Page, *, metrics: int = TILES, charts: int = 4) -> None:
     """Wait until the script run has finished and every KPI and chart is drawn."""
     page.wait_for_function(SETTLED_JS, timeout=30_000)
     page.wait_for_function(
@@ -65,6 +71,12 @@ def settle(page: Page, *, metrics: int = 7, charts: int = 4) -> None:
         arg=[metrics, charts],
         timeout=30_000,
     )
+
+
+def tile_value(page: Page, label: str) -> Locator:
+    """The value of the KPI tile with this label, wherever the tile sits."""
+    label_locator = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stMetric").filter(has=label_locator).get_by_test_id("stMetricValue")
 
 
 def kpis(page: Page) -> dict[str, str]:
@@ -102,3 +114,25 @@ def kpis_in_a_fresh_browser(browser: Browser, url: str) -> dict[str, str]:
         return kpis(other)
     finally:
         fresh.close()
+
+
+@pytest.fixture
+def repo_files_unchanged() -> Iterator[None]:
+    """Fails the test if it wrote to the presets folder or the repository's assets."""
+    assets = DEFAULT_PRESETS_DIR.parent
+
+    def digest() -> dict[str, str]:
+        return {
+            str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(assets.rglob("*"))
+            if p.is_file()
+        }
+
+    before = digest()
+    yield
+    assert digest() == before
+
+
+def upload(page: Page, path: Path) -> None:
+    """Give the share section's upload box a file, as a person choosing it does."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))

@@ -15,11 +15,20 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from bench.served import ROOT, Server, slider
-from tests.e2e.conftest import changed, expected, kpis, kpis_in_a_fresh_browser, query, settle
-from tests.unit.reference import VERSION_1
+from tests.e2e.conftest import (
+    TILES,
+    changed,
+    expected,
+    kpis,
+    kpis_in_a_fresh_browser,
+    query,
+    settle,
+    tile_value,
+)
+from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import Scenario, load_presets
 from whatif.formatting import format_kpi
-from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
+from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
 
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -28,13 +37,17 @@ PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 # update when the presets or the model change these numbers.
 # The bare address: the default preset, meta-2025.
 DEFAULT_TILES = {
-    "ROI over 5 years": "-35.7%",
-    "NPV at 9%": "-$212B",
+    "Value per share, after tax": "-$12.86",
+    "Share-price effect at 22.5x P/E": "+$7.09",
+    "EPS impact, year 1 ($ / share)": "+$0.32",
+    "ROIC, year 5 (hurdle 9%)": "2.5%",
+    "NPV at 9%": "-$30.2B",
+    "ROI over 5 years": "6.6%",
     "Payback": "> 5 years",
-    "EPS impact, year 1 ($ / share)": "-$3.13",
-    "Margin impact, year 1": "-5.18 pp",
+    "Margin impact, year 1": "-0.95 pp",
     "Token spend, year 1": "$3.17B",
-    "Token cost per user-hour": "$17.91",
+    "Token cost per user-hour": "$19.30",
+    "Free cash flow, year 1": "-$66.3B",
 }
 # The seed-leak preset's Uncertainty tab: its seeded Monte Carlo of NPV.
 SEED_LEAK_UNCERTAINTY = {
@@ -50,7 +63,7 @@ def own_params(preset_id: str) -> dict[str, list[str]]:
     return {
         "preset": [preset_id],
         "preset_fp": [fingerprint(PRESETS[preset_id].scenario)],
-        "model_version": ["2"],
+        "model_version": ["3"],
     }
 
 
@@ -77,7 +90,7 @@ def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
         price.press("ArrowRight")
     page.wait_for_url("**price_per_mtok_usd=6**")
     want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=6))
-    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
+    expect(tile_value(page, "NPV at 9%")).to_have_text(want["NPV at 9%"])
     settle(page)
     assert kpis(page) == want
     assert bridge.inner_html() != before, "the income bridge was not redrawn"
@@ -95,7 +108,7 @@ def test_the_address_bar_opened_in_a_fresh_browser_shows_the_same_kpis(
     page.wait_for_url("**ai_capex_busd_per_year=**")
     capex_now = float(query(page)["ai_capex_busd_per_year"][0])
     want = expected(changed(PRESETS["seed-leak"].scenario, ai_capex_busd_per_year=capex_now))
-    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text(want["NPV at 9%"])
+    expect(tile_value(page, "NPV at 9%")).to_have_text(want["NPV at 9%"])
     settle(page)
     assert kpis(page) == want
     assert kpis_in_a_fresh_browser(browser, page.url) == want
@@ -123,7 +136,8 @@ def test_a_bad_link_shows_the_page_with_a_warning_naming_each_ignored_parameter(
     expect(warning).to_contain_text("This link had parts that were ignored")
     for name in ("preset=nope", "price_per_mtok_usd=abc", "colour=red"):
         expect(warning).to_contain_text(name)
-    assert kpis(page) == expected(Scenario(horizon_years=3))
+    default = PRESETS[DEFAULT_PRESET_ID].scenario
+    assert kpis(page) == expected(default.model_copy(update={"horizon_years": 3}))
     expect(page.get_by_text("Traceback")).to_have_count(0)
 
 
@@ -187,10 +201,10 @@ def test_broken_and_hostile_preset_files_are_named_and_nothing_runs(
 @pytest.mark.parametrize(
     ("tab", "charts", "metrics", "text", "numbers"),
     [
-        ("Break-even", 0, 7, "What would have to be true for this to pay?", {}),
-        ("Sensitivity", 1, 7, "Lows and highs: the preset's ranges", {}),
-        ("Break-even map", 1, 7, "Across", {}),
-        ("Uncertainty", 1, 11, "Probability NPV > 0", SEED_LEAK_UNCERTAINTY),
+        ("Break-even", 0, TILES, "What would you need to believe for this to pay?", {}),
+        ("Sensitivity", 1, TILES, "Lows and highs: the preset's ranges", {}),
+        ("Break-even map", 1, TILES, "Across", {}),
+        ("Uncertainty", 1, TILES + 4, "Probability NPV > 0", SEED_LEAK_UNCERTAINTY),
     ],
 )
 def test_each_analysis_tab_draws_for_the_link_in_the_browser(
@@ -243,7 +257,7 @@ def test_the_page_shows_the_numbers_the_cli_prints_for_the_same_link(
         cwd=ROOT,
     ).stdout.splitlines()
     cli = {}
-    for line in printed[:7]:  # the seven headline tiles, "label  value"
+    for line in printed[:TILES]:  # the headline tiles, "label  value"
         label, value = line.rsplit("  ", 1)
         cli[label.strip()] = value.strip()
     assert kpis(page) == cli
@@ -260,7 +274,22 @@ def test_a_version_1_share_link_keeps_its_numbers_and_the_address_bar_keeps_that
     assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
     # meta-2025 now ramps over 12 months; this link predates that, so the bar says 0.
     page.wait_for_url("**benefit_ramp_months=0**")
-    assert query(page)["model_version"] == ["2"]
+    assert query(page)["model_version"] == ["3"]
+    assert kpis_in_a_fresh_browser(browser, page.url) == shown
+
+
+def test_a_version_2_share_link_keeps_its_numbers_under_version_3_presets(
+    page: Page, app_server: Server, browser: Browser
+) -> None:
+    case = next(c for c in VERSION_2["links"] if "preset=meta-2025" in c["link"])
+    page.goto(app_server.url + "?" + urlparse(case["link"]).query)
+    settle(page)
+    shown = kpis(page)
+    assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
+    assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
+    # meta-2025 now charges half its capex to the programme; this link predates that.
+    page.wait_for_url("**capex_attributed_pct=100**")
+    assert query(page)["model_version"] == ["3"]
     assert kpis_in_a_fresh_browser(browser, page.url) == shown
 
 
@@ -281,7 +310,36 @@ def test_the_price_calculator_sets_the_price_slider_and_the_link_carries_only_th
     page.wait_for_url(f"**price_per_mtok_usd={price}**")
     assert not any(key.startswith("mix") for key in query(page))
     want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=float(price)))
-    expect(page.get_by_test_id("stMetricValue").nth(5)).to_have_text(want["Token spend, year 1"])
+    expect(tile_value(page, "Token spend, year 1")).to_have_text(want["Token spend, year 1"])
+
+
+def test_a_model_added_to_the_price_mix_takes_the_share_the_first_leaves(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    page.get_by_role("button", name="Blend from models").click()
+    expect(page.get_by_text("Prices as of")).to_be_visible(timeout=30_000)
+    first, second = list(
+        json.loads((ROOT / "assets" / "pricebook.json").read_text())["models"].values()
+    )[:2]
+    first_share = page.get_by_label(f"{first['name']}, % of tokens")
+    expect(first_share).to_have_value("100.00")
+    first_share.fill("50")
+    first_share.press("Enter")
+    expect(first_share).to_have_value("50.00")
+    page.get_by_label("Models in the mix").click()
+    page.get_by_role("option", name=f"{second['name']} ({second['vendor']})").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_label(f"{second['name']}, % of tokens")).to_have_value("50.00")
+    expect(page.get_by_text("not 100%")).to_have_count(0)
+    blended = sum(
+        0.5 * (0.9 * (0.5 * m["cached_input"] + 0.5 * m["input"]) + 0.1 * m["output"])
+        for m in (first, second)
+    )
+    expect(
+        page.get_by_role("button", name=f"Set the price slider to ${round(blended, 4):g}")
+    ).to_be_visible()
 
 
 def test_a_link_opened_after_its_preset_was_edited_says_so_in_one_line(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,9 +10,9 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from bench.served import Server, slider
-from tests.e2e.conftest import expected, kpis, open_share, settle
+from tests.e2e.conftest import expected, kpis, open_share, query, settle, upload
 from whatif import load_presets
-from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
 
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -66,6 +64,40 @@ def test_a_nasty_link_shows_the_page_with_a_warning_and_runs_nothing(
     nothing_ran(page, dialogs)
 
 
+ADDRESSES = {
+    "unknown parameters": (
+        "preset=seed-leak&colour=red&" + quote("<img>") + "=1&price_per_mtok_usd=7",
+        {"price_per_mtok_usd": ["7"]},
+    ),
+    "three hundred junk parameters": (NASTY_LINKS["three hundred junk parameters"], {}),
+    "duplicated parameters": (
+        "preset=capex-trap&preset=seed-leak&horizon_years=6&horizon_years=7"
+        "&price_per_mtok_usd=abc&price_per_mtok_usd=15",
+        {"horizon_years": ["7"]},
+    ),
+}
+
+
+@pytest.mark.parametrize(("link", "kept"), ADDRESSES.values(), ids=ADDRESSES.keys())
+def test_after_a_hostile_link_the_address_bar_holds_only_what_applies(
+    page: Page, app_server: Server, link: str, kept: dict[str, list[str]]
+) -> None:
+    page.goto(f"{app_server.url}?{link}")
+    settle(page)
+    preset = "seed-leak" if "preset=" in link else "meta-2025"
+    want = {
+        "preset": [preset],
+        "preset_fp": [fingerprint(PRESETS[preset].scenario)],
+        "model_version": ["3"],
+        **kept,
+    }
+    page.wait_for_url(lambda url: "junk" not in url and "colour" not in url)
+    assert query(page) == want
+    warning = page.get_by_test_id("stAlertContentWarning").inner_text()
+    for name in ("preset", "horizon_years", "price_per_mtok_usd", "colour"):
+        assert warning.count(f'"{name}=') <= 1, name
+
+
 def test_hostile_text_in_link_names_and_preset_sources_is_shown_as_text(
     page: Page, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -99,27 +131,6 @@ def test_hostile_text_in_link_names_and_preset_sources_is_shown_as_text(
         server.stop()
 
 
-@pytest.fixture
-def repo_files_unchanged() -> Iterator[None]:
-    """Fails the test if it wrote to the presets folder or the repository's assets."""
-    assets = DEFAULT_PRESETS_DIR.parent
-
-    def digest() -> dict[str, str]:
-        return {
-            str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(assets.rglob("*"))
-            if p.is_file()
-        }
-
-    before = digest()
-    yield
-    assert digest() == before
-
-
-def upload(page: Page, path: Path) -> None:
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-
-
 def test_an_uploaded_preset_applies_to_the_session_only(
     page: Page, app_server: Server, tmp_path: Path, repo_files_unchanged: None
 ) -> None:
@@ -150,11 +161,15 @@ def test_an_uploaded_preset_applies_to_the_session_only(
             json.dumps({"name": "x", "description": "y", "values": {"horizon_years": 99}}).encode(),
             "values.horizon_years",
         ),
+        (
+            json.dumps({"name": "x", "description": "y", "extends": "capex-trapp"}).encode(),
+            "no preset 'capex-trapp' (did you mean 'capex-trap'?)",
+        ),
         (b"\xff\xfe\x00", "not UTF-8 text"),
         # Over the limit the box states, the box itself refuses it before the page sees it.
         (b" " * 1_000_001, "File must be 1.0MB or smaller"),
     ],
-    ids=["syntax error", "out of range", "not text", "over 1 MB"],
+    ids=["syntax error", "out of range", "missing parent", "not text", "over 1 MB"],
 )
 def test_a_bad_upload_is_refused_with_a_clear_message(
     page: Page,

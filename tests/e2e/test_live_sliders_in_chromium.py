@@ -25,7 +25,7 @@ from whatif.presets import DEFAULT_PRESETS_DIR
 pytestmark = pytest.mark.e2e
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 PRICE = "price_per_mtok_usd"
-TOKEN_SPEND = 5  # the tile that changes with every price step
+TOKEN_SPEND = 8  # "Token spend, year 1", the ninth tile: it changes with every price step
 
 
 def price_now(page: Page) -> float:

@@ -1,4 +1,4 @@
-"""A literal, loop-by-loop transcription of shared MODEL.md (version 2) to check evaluate().
+"""A literal, loop-by-loop transcription of shared MODEL.md (version 3) to check evaluate().
 
 Written the slow, obvious way on purpose: no numpy, no closed forms. Ratios over
 less than a dollar are undefined, as whatif/model.py documents.
@@ -12,16 +12,25 @@ from typing import Any, Final
 
 from whatif import Scenario
 
-# Each shipped preset's complete link as the version-1 page wrote it, with its numbers.
-VERSION_1: Final = json.loads(
-    (Path(__file__).parent / "data" / "version1_links.json").read_text(encoding="utf-8")
-)
+
+def _links(version: int) -> Any:
+    path = Path(__file__).parent / "data" / f"version{version}_links.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# Each shipped preset's complete Share link as the version-1 and version-2 pages wrote
+# it, with the numbers it gave then (see ARCHITECTURE.md: every link format is a fixture).
+VERSION_1: Final = _links(1)
+VERSION_2: Final = _links(2)
 
 
 def reference(s: Scenario) -> dict[str, Any]:
     n = 12 * s.horizon_years
     share = s.in_house_share_pct / 100
     life = round(12 * s.server_life_years)
+    building_life = round(12 * s.buildings_life_years)
+    buildings = s.buildings_share_pct / 100
+    lag = s.in_service_lag_months
     ramp_n = s.benefit_ramp_months
     rows = []
     for m in range(n):
@@ -43,23 +52,42 @@ def reference(s: Scenario) -> dict[str, Any]:
                 * s.productivity_realization_pct
                 / 100
                 * ramp,
-                "ad_lift": s.ad_revenue_busd * 1e9 / 12 * s.ad_conversion_lift_pct / 100 * ramp,
+                "ad_lift": s.ad_revenue_busd
+                * 1e9
+                / 12
+                * (1 + s.baseline_growth_pct_per_year / 100) ** t
+                * (
+                    (1 + s.ai_ad_growth_pct_per_year / 100) ** t
+                    * (1 + s.ad_conversion_lift_pct / 100 * ramp)
+                    - 1
+                ),
+                "baseline_revenue": s.revenue_busd
+                * 1e9
+                / 12
+                * (1 + s.baseline_growth_pct_per_year / 100) ** t,
                 "ai_opex": s.ai_opex_busd_per_year * 1e9 / 12,
                 "capex": s.ai_capex_busd_per_year
                 * 1e9
                 / 12
-                * (1 + s.capex_growth_pct_per_year / 100) ** (m // 12),
+                * (1 + s.capex_growth_pct_per_year / 100) ** (m // 12)
+                * s.capex_attributed_pct
+                / 100,
             }
         )
     for m, row in enumerate(rows):
         row["ad_profit"] = row["ad_lift"] * s.ad_lift_incremental_margin_pct / 100
-        row["depreciation"] = sum(
-            rows[k]["capex"] / life for k in range(max(0, m - life + 1), m + 1)
-        )
+        row["depreciation"] = 0.0
+        for k in range(m + 1):
+            in_service = m - k - lag
+            if 0 <= in_service < life:
+                row["depreciation"] += rows[k]["capex"] * (1 - buildings) / life
+            if 0 <= in_service < building_life:
+                row["depreciation"] += rows[k]["capex"] * buildings / building_life
         benefits = row["productivity"] + row["ad_profit"]
         costs = row["token_spend"] + row["ai_opex"]
         row["operating_impact"] = benefits - costs - row["depreciation"]
         row["net_cash"] = benefits - costs - row["capex"]
+        row["after_tax_cash"] = row["net_cash"] - s.tax_rate_pct / 100 * row["operating_impact"]
     total = {key: sum(r[key] for r in rows) for key in rows[0]}
     book_value = total["capex"] - total["depreciation"]
     costs = total["token_spend"] + total["ai_opex"] + total["capex"]
@@ -67,28 +95,43 @@ def reference(s: Scenario) -> dict[str, Any]:
     r = s.discount_rate_pct / 100
     npv = sum(row["net_cash"] / (1 + r) ** ((m + 1) / 12) for m, row in enumerate(rows))
     npv += book_value / (1 + r) ** s.horizon_years
+    npv_after_tax = sum(
+        row["after_tax_cash"] / (1 + r) ** ((m + 1) / 12) for m, row in enumerate(rows)
+    )
+    npv_after_tax += book_value / (1 + r) ** s.horizon_years
     cumulative, payback = 0.0, None
     for m, row in enumerate(rows):
         cumulative += row["net_cash"]
         if cumulative >= 0:
             payback = m + 1
             break
-    margins, eps = [], []
+    margins, eps, free_cash, invested, roic = [], [], [], [], []
     for y in range(s.horizon_years):
         months = rows[12 * y : 12 * y + 12]
         impact = sum(r["operating_impact"] for r in months)
         eps.append(impact * (1 - s.tax_rate_pct / 100) / (s.diluted_shares_b * 1e9))
-        revenue = s.revenue_busd * 1e9 + sum(r["ad_lift"] for r in months)
-        income = s.revenue_busd * 1e9 * s.operating_margin_pct / 100 + sum(
-            r["operating_impact"] for r in months
-        )
+        baseline = sum(r["baseline_revenue"] for r in months)
+        revenue = baseline + sum(r["ad_lift"] for r in months)
+        income = baseline * s.operating_margin_pct / 100 + impact
         margins.append(income / revenue * 100 - s.operating_margin_pct if revenue >= 1 else None)
+        free_cash.append(sum(r["after_tax_cash"] for r in months))
+        so_far = rows[: 12 * y + 12]
+        invested.append(sum(r["capex"] for r in so_far) - sum(r["depreciation"] for r in so_far))
+        average = ((invested[y - 1] if y else 0.0) + invested[y]) / 2
+        after_tax = impact * (1 - s.tax_rate_pct / 100)
+        roic.append(after_tax / average * 100 if average >= 1 else None)
     return {
         "rows": rows,
         "roi_pct": (benefits - costs) / costs * 100 if costs >= 1 else None,
         "npv_usd": npv,
+        "npv_after_tax_usd": npv_after_tax,
+        "npv_per_share_usd": npv_after_tax / (s.diluted_shares_b * 1e9),
+        "price_impact_year1_usd": s.pe_multiple * eps[0],
         "payback_month": payback,
         "book_value_end_usd": book_value,
         "margin_impact_pp": margins,
         "eps_impact_usd": eps,
+        "free_cash_flow_usd": free_cash,
+        "invested_capital_usd": invested,
+        "roic_pct": roic,
     }

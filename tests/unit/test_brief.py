@@ -14,6 +14,7 @@ from whatif import Scenario, encode_link, evaluate, load_presets
 from whatif.brief import BriefInput, Paper, brief_pdf, title_for
 from whatif.cli import main
 from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.scenario import MODEL_VERSION
 from whatif.summary import kpi_tiles
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -60,7 +61,7 @@ def test_the_brief_shows_every_kpi_as_the_page_formats_it_and_the_title_date_and
         assert tile.label in text and tile.value in text, tile.label
         assert tile.delta is None or tile.delta in text
     assert "Meta FY2025, evidence-based (edited)" in text
-    assert "25 November 2026" in text and "model version 2" in text
+    assert "25 November 2026" in text and f"model version {MODEL_VERSION}" in text
     assert "Price per million tokens 5 → 6 ($ / million tokens)" in text
 
 
@@ -76,7 +77,7 @@ def test_every_assumption_is_in_the_table_with_its_unit_and_source() -> None:
     text = flat(pdf.pages[0].extract_text())
     for label in ("Benefit ramp-up", "Diluted shares", "Discount rate", "AI capex growth"):
         assert flat(label) in text
-    assert flat("2.574 billion shares") in text and flat("85,000 employees") in text
+    assert flat("2.574 billion shares") in text and flat("40,000 employees") in text
     assert flat("Meta FY2025 10-K: 2,574 million diluted") in text
 
 
@@ -114,7 +115,7 @@ def test_the_cli_writes_the_brief_and_never_overwrites_without_force(
     assert len(PdfReader(out).pages) == 1
     before = out.read_bytes()
     assert main(["brief", "--preset", "seed-leak", "--set", "horizon_years=3", "-o", str(out)]) == 2
-    assert "exists: pass --force" in capsys.readouterr().err
+    assert f"{out} exists; use --force" in capsys.readouterr().err
     assert out.read_bytes() == before
     assert main(["brief", "--preset", "seed-leak", "-o", str(out), "--force"]) == 0
 
@@ -136,4 +137,4 @@ def test_the_cli_brief_links_to_the_address_its_link_came_from(tmp_path: Path) -
     link = "https://whatif.example.com/app?preset=seed-leak&horizon_years=3"
     assert main(["brief", "--link", link, "-o", str(out)]) == 0
     text = flat(PdfReader(out).pages[0].extract_text())
-    assert "https://whatif.example.com/app?preset=seed-leak&model_version=2" in text
+    assert "https://whatif.example.com/app?preset=seed-leak&model_version=3" in text

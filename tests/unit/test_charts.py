@@ -66,19 +66,26 @@ def test_a_chart_spec_is_the_same_for_every_scenario_only_rows_differ() -> None:
     assert a.spec == b.spec and a.datasets != b.datasets
 
 
-def test_the_bridge_walks_from_baseline_to_income_with_ai_with_ai_opex_as_its_own_step() -> None:
+def test_the_bridge_shows_ad_growth_apart_from_conversions_on_its_way_to_income_with_ai() -> None:
     result = evaluate(PRESETS["meta-2025"].scenario)
     rows = charts.income_bridge(result).datasets["bridge"]
     assert [r["step"] for r in rows] == [
         "Baseline",
         "+ Productivity",
-        "+ Ad profit",
+        "+ Ad growth",
+        "+ Conversions",
         "− Tokens",
         "− AI opex",
         "− Depreciation",
         "= With AI",
     ]
-    opex = rows[4]
+    year = result.years[0]
+    growth, conversions = rows[2], rows[3]
+    assert (growth["end_b"] - growth["start_b"]) * 1e9 == pytest.approx(year.ad_growth_profit_usd)
+    assert (conversions["end_b"] - conversions["start_b"]) * 1e9 == pytest.approx(
+        year.ad_conversion_profit_usd
+    )
+    opex = rows[5]
     assert (opex["start_b"] - opex["end_b"]) * 1e9 == pytest.approx(result.years[0].ai_opex_usd)
     assert rows[-1]["end_b"] == pytest.approx(rows[-2]["end_b"])
     assert rows[-1]["end_b"] * 1e9 == pytest.approx(result.years[0].operating_income_with_ai_usd)
@@ -139,6 +146,15 @@ def test_a_quantity_has_the_same_colour_in_every_chart() -> None:
     assert found["With AI"] == {charts.COLOURS["With AI"]}
 
 
+# Where each edge scenario's own NPV sits among 500 draws, as the histogram says it: 100.0
+# and 0.0 read as the 99th and the 1st (the ends are clamped), 98.2 as the 98th.
+HEADLINE_MARKS = {
+    "no users, costs or revenue": "This scenario: the 99th percentile",
+    "ten years of extreme growth": "This scenario: the 1st percentile",
+    "the largest company and gains": "This scenario: the 98th percentile",
+}
+
+
 def rows_of(chart: alt.TopLevelMixin) -> list[list[dict[str, Any]]]:
     """The data rows a chart sends the browser, one list per dataset, checked as valid JSON."""
     spec = chart.to_dict()
@@ -146,20 +162,23 @@ def rows_of(chart: alt.TopLevelMixin) -> list[list[dict[str, Any]]]:
     return list(spec["datasets"].values())
 
 
-@pytest.mark.parametrize("scenario", EDGES.values(), ids=EDGES)
-def test_the_analysis_charts_carry_every_result_even_for_edge_scenarios(
-    scenario: Scenario,
-) -> None:
+@pytest.mark.parametrize("edge", EDGES)
+def test_the_analysis_charts_carry_every_result_even_for_edge_scenarios(edge: str) -> None:
+    scenario = EDGES[edge]
     npv = evaluate(scenario).kpis.npv_usd
     swings = sensitivity(scenario)
+    levers = [s for s in swings if not s.is_setting]
     bars, base = rows_of(analysis_charts.tornado(swings, npv))
-    # The twelve largest swings, low and high end each, in order, around today's NPV.
+    # The twelve largest lever swings, low and high end each, in order, around today's NPV;
+    # the evaluation settings are left out.
     assert [(r["rank"], r["end"]) for r in bars] == [
-        (rank, end) for rank in range(12) for end in analysis_charts.LOW_HIGH
+        (rank, end)
+        for rank in range(12)
+        for end in ("Driver at its low value", "Driver at its high value")
     ]
     assert [r["npv_b"] for r in bars[:2]] == [
-        swings[0].npv_low_usd / 1e9,
-        swings[0].npv_high_usd / 1e9,
+        levers[0].npv_low_usd / 1e9,
+        levers[0].npv_high_usd / 1e9,
     ]
     assert base == [{"x": npv / 1e9}]
 
@@ -168,10 +187,68 @@ def test_the_analysis_charts_carry_every_result_even_for_edge_scenarios(
     assert [c["npv_b"] for c in cells] == pytest.approx(list(grid.npv_usd.ravel() / 1e9))
 
     (compared,) = rows_of(analysis_charts.comparison(compare([("a", scenario), ("b", Scenario())])))
-    assert [r["scenario"] for r in compared] == ["a"] * 3 + ["b"] * 3
-    assert (compared[0]["metric"], compared[0]["usd_b"]) == ("NPV", npv / 1e9)
+    assert [r["scenario"] for r in compared] == ["a"] * 4 + ["b"] * 4
+    assert [r["metric"] for r in compared[:4]] == [
+        "NPV",
+        "Token spend",
+        "Operating impact",
+        "EPS impact",
+    ]
+    assert (compared[0]["metric"], compared[0]["value"]) == ("NPV", npv / 1e9)
 
     simulation = simulate(scenario, draws=500)
-    bins, marks = rows_of(analysis_charts.npv_histogram(simulation))
+    bins, marks, (here,) = rows_of(analysis_charts.npv_histogram(simulation))
     assert sum(b["share"] for b in bins) == pytest.approx(1.0)  # every draw is in a bin
     assert [m["label"] for m in marks] == ["P10", "P50", "P90"]
+    # The scenario's own NPV is marked too, with the percentile at which it sits.
+    assert here["x"] == npv / 1e9
+    assert here["label"] == HEADLINE_MARKS[edge]
+
+
+def all_rows(chart: alt.TopLevelMixin) -> list[dict[str, object]]:
+    """Every data row of a chart (its layers' and its datasets')."""
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_the_tornado_ranks_business_levers_and_leaves_out_the_settings() -> None:
+    preset = PRESETS["meta-2025"]
+    drivers = {
+        str(row.get("driver"))
+        for row in all_rows(
+            analysis_charts.tornado(
+                sensitivity(preset.scenario, preset.ranges),
+                evaluate(preset.scenario).kpis.npv_usd,
+            )
+        )
+    }
+    assert any(d.startswith("AI capex growth (0% to 20% a year)") for d in drivers)
+    assert any(d.startswith("AI-driven ad growth (1% to 7% a year)") for d in drivers)
+    assert not any(
+        d.startswith(("Horizon", "Server useful life", "Discount rate")) for d in drivers
+    )
+
+
+def test_the_comparison_puts_each_unit_and_horizon_in_its_own_panel() -> None:
+    items = compare([(p.name, p.scenario) for p in PRESETS.values()])
+    chart = analysis_charts.comparison(items)
+    spec = chart.to_dict()
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    # Shared across panels, the offset scale draws every bar one pixel wide.
+    assert spec["resolve"]["scale"]["xOffset"] == "independent"
+    panels = {(row["panel"], row["metric"]) for row in all_rows(chart)}
+    assert panels == {
+        ("NPV over the horizon, $B", "NPV"),
+        ("Year 1, $B", "Token spend"),
+        ("Year 1, $B", "Operating impact"),
+        ("EPS impact, year 1, $ / share", "EPS impact"),
+    }
+
+
+def test_the_histogram_marks_the_current_scenario_with_its_percentile() -> None:
+    preset = PRESETS["meta-2025"]
+    simulation = simulate(preset.scenario, preset.ranges, draws=2000)
+    rows = all_rows(analysis_charts.npv_histogram(simulation))
+    (here,) = [row for row in rows if str(row.get("label", "")).startswith("This scenario")]
+    assert here["x"] == pytest.approx(simulation.headline_npv_usd / 1e9)
+    assert here["label"] == "This scenario: the 50th percentile"

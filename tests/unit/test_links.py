@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import scenarios
-from tests.unit.reference import VERSION_1
+from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import (
     Preset,
     Scenario,
@@ -21,9 +22,12 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.links import V1_NEUTRAL_FIELDS, format_number, link_params, model_version_of
-from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
-from whatif.scenario import FIELDS, MODEL_VERSION
+from whatif.links import format_number, kept_params, link_params, model_version_of
+from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
+from whatif.scenario import FIELDS, MODEL_VERSION, neutral_since
+
+# Fields a version-1 link takes at their neutral default, not from its preset.
+V1_NEUTRAL = neutral_since(1)
 
 PRESETS = load_presets().presets
 SEED_V1 = next(case for case in VERSION_1["links"] if "preset=seed-leak" in case["link"])
@@ -56,7 +60,7 @@ def test_a_version_1_complete_link_gives_its_version_1_numbers_under_a_version_2
     # The seed-leak Share link exactly as the version-1 page wrote it.
     decoded = decode_link(SEED_V1["link"], presets_setting_version_2_fields)
     assert decoded.model_version == 1 and decoded.warnings == ()
-    for name in V1_NEUTRAL_FIELDS:
+    for name in V1_NEUTRAL:
         assert getattr(decoded.scenario, name) == Scenario.model_fields[name].default
     # Tax rate and shares change no version-1 number: they still come from the preset.
     assert decoded.scenario.tax_rate_pct == 20 and decoded.scenario.diluted_shares_b == 3
@@ -65,21 +69,21 @@ def test_a_version_1_complete_link_gives_its_version_1_numbers_under_a_version_2
         assert kpis[key] == (None if value is None else pytest.approx(value, rel=1e-10)), key
 
 
-def test_a_partial_link_follows_its_preset_into_version_2(
+def test_a_partial_link_follows_its_preset_into_the_current_version(
     presets_setting_version_2_fields: dict[str, Preset],
 ) -> None:
     decoded = decode_link("preset=seed-leak&price_per_mtok_usd=5", presets_setting_version_2_fields)
-    assert decoded.model_version == 2
+    assert decoded.model_version == MODEL_VERSION
     assert decoded.scenario.benefit_ramp_months == 12
     assert decoded.scenario.ai_opex_busd_per_year == 5
 
 
-def test_a_version_1_link_that_also_names_a_version_2_field_is_read_as_version_2(
+def test_a_version_1_link_that_also_names_a_later_field_is_read_as_the_current_version(
     presets_setting_version_2_fields: dict[str, Preset],
 ) -> None:
     link = SEED_V1["link"] + "&benefit_ramp_months=6"
     decoded = decode_link(link, presets_setting_version_2_fields)
-    assert decoded.model_version == 2
+    assert decoded.model_version == MODEL_VERSION
     assert decoded.scenario.benefit_ramp_months == 6
     assert decoded.scenario.ai_opex_busd_per_year == 5  # from the preset
 
@@ -97,10 +101,10 @@ def test_an_explicit_version_1_takes_neutral_values_except_the_fields_it_names(
     assert decoded.scenario.ai_opex_busd_per_year == 2
 
 
-def test_every_link_written_now_names_the_model_version() -> None:
+def test_every_link_written_now_names_model_version_3() -> None:
     seed = PRESETS["seed-leak"].scenario
-    assert "model_version=2" in encode_link(seed, "seed-leak")
-    assert "model_version=2" in encode_link(seed, "seed-leak", base=seed)
+    assert "model_version=3" in encode_link(seed, "seed-leak")
+    assert "model_version=3" in encode_link(seed, "seed-leak", base=seed)
 
 
 def test_a_compact_link_names_only_the_fields_that_differ_from_its_preset() -> None:
@@ -111,10 +115,48 @@ def test_a_compact_link_names_only_the_fields_that_differ_from_its_preset() -> N
     )
 
 
-@pytest.mark.parametrize("raw", ["3", "0", "two", "", "2.0"])
+@pytest.mark.parametrize("case", VERSION_2["links"], ids=lambda case: case["link"][22:45])
+def test_every_presets_version_2_share_link_gives_its_version_2_numbers(
+    case: dict[str, Any],
+) -> None:
+    # Every shipped preset now sets every version-3 field; the version-2 link predates them.
+    assert all(set(neutral_since(2)) <= set(p.values) for p in PRESETS.values())
+    decoded = decode_link(case["link"], PRESETS)
+    assert decoded.model_version == 2 and decoded.warnings == ()
+    for name in neutral_since(2):
+        assert getattr(decoded.scenario, name) == Scenario.model_fields[name].default, name
+    document = result_to_json(evaluate(decoded.scenario))
+    pairs = [(document["kpis"], case["kpis"]), *zip(document["years"], case["years"], strict=True)]
+    for got, expected in pairs:
+        for key, value in expected.items():
+            assert got[key] == (None if value is None else pytest.approx(value, rel=1e-10)), key
+
+
+def test_a_version_1_link_still_gives_version_1_numbers_under_version_3_presets() -> None:
+    for case in VERSION_1["links"]:
+        decoded = decode_link(case["link"], PRESETS)
+        assert decoded.model_version == 1 and decoded.warnings == ()
+        kpis = result_to_json(evaluate(decoded.scenario))["kpis"]
+        for key, value in case["kpis"].items():
+            assert kpis[key] == (None if value is None else pytest.approx(value, rel=1e-10)), key
+
+
+def test_a_link_naming_no_preset_starts_from_the_default_preset_and_says_so() -> None:
+    decoded = decode_link("horizon_years=7", PRESETS)
+    assert decoded.preset_id == DEFAULT_PRESET_ID and decoded.default_preset
+    expected = PRESETS[DEFAULT_PRESET_ID].scenario.model_copy(update={"horizon_years": 7})
+    assert decoded.scenario == expected
+    unknown = decode_link("preset=no-such-preset&horizon_years=7", PRESETS)
+    assert unknown.default_preset and unknown.scenario == expected
+    assert [w.param for w in unknown.warnings] == ["preset"]
+    named = decode_link("preset=seed-leak&horizon_years=7", PRESETS)
+    assert not named.default_preset
+
+
+@pytest.mark.parametrize("raw", ["4", "0", "two", "", "2.0"])
 def test_an_unknown_model_version_is_ignored_with_a_warning(raw: str) -> None:
     decoded = decode_link(f"preset=seed-leak&model_version={raw}", PRESETS)
-    assert decoded.model_version == 2
+    assert decoded.model_version == MODEL_VERSION
     assert [w.param for w in decoded.warnings] == ["model_version"]
     assert "unknown model version" in decoded.warnings[0].reason
     assert model_version_of(f"preset=seed-leak&model_version={raw}") == MODEL_VERSION
@@ -226,6 +268,26 @@ def test_a_mapping_of_parameters_reads_like_its_query_string() -> None:
     assert repeated.scenario.horizon_years == 10 and repeated.warnings[0].repeated
 
 
+def test_a_repeated_parameter_whose_last_value_is_refused_is_named_once() -> None:
+    decoded = decode_link("horizon_years=3&horizon_years=abc&preset=x&preset=y", PRESETS)
+    assert sorted(w.param for w in decoded.warnings) == ["horizon_years", "preset"]
+    first = next(w for w in decoded.warnings if w.param == "horizon_years")
+    assert first.value == "abc" and "not a number" in first.reason and "2 times" in first.reason
+
+
+def test_the_address_keeps_a_links_view_and_compare_set_once_and_nothing_ignored() -> None:
+    link = (
+        "preset=seed-leak&preset=capex-trap&view=present&view=present&compare=seed-leak,"
+        "capex-trap&weights=50,50&colour=red&horizon_years=7&preset_fp=0&model_version=3"
+    )
+    assert kept_params(link) == {
+        "view": "present",
+        "compare": "seed-leak,capex-trap",
+        "weights": "50,50",
+    }
+    assert kept_params("view=slideshow&" + "&".join(f"junk{i}=1" for i in range(300))) == {}
+
+
 def test_exponents_and_minus_zero_are_read_as_numbers() -> None:
     decoded = decode_link("ai_users=1e3&in_house_share_pct=-0", PRESETS)
     assert decoded.warnings == ()
@@ -264,7 +326,7 @@ def test_a_compact_link_names_only_what_differs_from_its_base() -> None:
     changed = seed.model_copy(update={"price_per_mtok_usd": 20.0})
     assert link_params(changed, "seed-leak", base=seed) == {
         "preset": "seed-leak",
-        "model_version": "2",
+        "model_version": "3",
         "price_per_mtok_usd": "20",
     }
 
@@ -343,4 +405,6 @@ def test_the_presentation_view_passes_silently_and_an_unknown_view_is_named() ->
 def test_a_fingerprint_without_a_preset_changes_nothing() -> None:
     decoded = decode_link("preset_fp=a03746ad&horizon_years=3", PRESETS)
     assert not decoded.preset_changed and decoded.warnings == ()
-    assert decoded.scenario == Scenario(horizon_years=3)
+    # No preset named: the default preset's values, as for any link without one.
+    assert decoded.preset_id == "meta-2025" and decoded.default_preset
+    assert decoded.scenario == PRESETS["meta-2025"].scenario.model_copy(update={"horizon_years": 3})

@@ -20,8 +20,11 @@ from whatif import (
     evaluate,
     result_to_json,
 )
-from whatif.links import V1_NEUTRAL_FIELDS
 from whatif.model import MONTHLY_SERIES
+from whatif.scenario import neutral_since
+
+# Fields a version-1 link takes at their neutral default, not from its preset.
+V1_NEUTRAL = neutral_since(1)
 
 SEED_LEAK = Scenario(
     tokens_per_month_t=60,
@@ -61,6 +64,111 @@ def test_a_12_month_ramp_on_the_seed_preset_earns_32_229b_of_productivity_in_yea
         32_229_166_666.67, abs=0.01
     )
     assert evaluate(SEED_LEAK).kpis.productivity_value_year1_usd == pytest.approx(59.5e9)
+
+
+# MODEL.md's version-3 worked check: $12B a year, half buildings over 25 years, half
+# servers over 5 years, entering service 6 months after it is spent.
+DELAYED_CAMPUS = dict(
+    ai_capex_busd_per_year=12,
+    capex_growth_pct_per_year=0,
+    capex_attributed_pct=100,
+    buildings_share_pct=50,
+    buildings_life_years=25,
+    server_life_years=5,
+    in_service_lag_months=6,
+)
+
+
+def test_capex_depreciates_nothing_until_it_enters_service_then_10m_a_month_per_vintage() -> None:
+    depreciation = evaluate(Scenario(**NOTHING | DELAYED_CAMPUS)).monthly.depreciation_usd
+    assert depreciation[:6] == pytest.approx(np.zeros(6), abs=1e-6)
+    # Month 7 writes off month 1's $1B: $1B x (0.5 / 60 + 0.5 / 300) = $10M.
+    assert depreciation[6] == pytest.approx(10e6)
+    assert depreciation[7] == pytest.approx(20e6)
+
+
+def test_a_delayed_half_building_campus_depreciates_210m_in_year_one_and_1_5b_in_year_two() -> None:
+    years = evaluate(Scenario(**NOTHING | DELAYED_CAMPUS)).years
+    assert years[0].depreciation_usd == pytest.approx(210e6)
+    assert years[1].depreciation_usd == pytest.approx(1.5e9)
+
+
+def test_ten_pct_ai_ad_growth_on_the_seed_preset_lifts_year_one_ad_revenue_by_12_937b() -> None:
+    grown = SEED_LEAK.model_copy(update={"ai_ad_growth_pct_per_year": 10})
+    lift = evaluate(grown).years[0].ad_revenue_lift_usd
+    expected = 196.18e9 / 12 * sum(1.1 ** (m / 12) * 1.02 - 1 for m in range(12))
+    assert lift == pytest.approx(expected, rel=1e-12)
+    assert round(lift / 1e9, 3) == 12.937
+
+
+def test_ad_growth_and_conversion_lift_add_up_to_model_md_s_one_ad_revenue_line() -> None:
+    s = SEED_LEAK.model_copy(
+        update={
+            "ai_ad_growth_pct_per_year": 6,
+            "baseline_growth_pct_per_year": 9,
+            "benefit_ramp_months": 8,
+        }
+    )
+    monthly = evaluate(s).monthly
+    m = np.arange(60)
+    t = m / 12
+    ramp = np.minimum(1, (m + 1) / 8)
+    line = 196.18e9 / 12 * 1.09**t * (1.06**t * (1 + 0.02 * ramp) - 1)
+    assert monthly.ad_growth_revenue_usd + monthly.ad_conversion_revenue_usd == pytest.approx(
+        line, rel=1e-12
+    )
+    assert monthly.ad_revenue_lift_usd == pytest.approx(line, rel=1e-12)
+    assert monthly.ad_growth_revenue_usd[0] == 0  # AI growth compounds from month 0
+
+
+def test_attributing_half_the_capex_halves_capex_depreciation_and_book_value() -> None:
+    whole, half = (
+        evaluate(SEED_LEAK),
+        evaluate(SEED_LEAK.model_copy(update={"capex_attributed_pct": 50})),
+    )
+    assert half.monthly.capex_usd == pytest.approx(whole.monthly.capex_usd / 2)
+    assert half.monthly.depreciation_usd == pytest.approx(whole.monthly.depreciation_usd / 2)
+    assert half.kpis.book_value_end_usd == pytest.approx(whole.kpis.book_value_end_usd / 2)
+
+
+def test_baseline_growth_raises_revenue_but_not_the_programme_s_cash() -> None:
+    flat = evaluate(SEED_LEAK)
+    grown = evaluate(SEED_LEAK.model_copy(update={"baseline_growth_pct_per_year": 10}))
+    assert grown.years[0].baseline_revenue_usd == pytest.approx(
+        200.97e9 / 12 * sum(1.1 ** (m / 12) for m in range(12))
+    )
+    assert flat.years[0].baseline_revenue_usd == pytest.approx(200.97e9)
+    # The conversion lift grows with the ad revenue it applies to; productivity does not.
+    assert grown.monthly.productivity_value_usd == pytest.approx(
+        flat.monthly.productivity_value_usd
+    )
+    assert grown.years[4].ad_profit_usd > flat.years[4].ad_profit_usd
+
+
+def test_the_investor_view_taxes_cash_and_capitalises_year_one_eps_at_the_pe() -> None:
+    s = SEED_LEAK.model_copy(update={"tax_rate_pct": 20, "pe_multiple": 25})
+    result = evaluate(s)
+    monthly, k = result.monthly, result.kpis
+    assert monthly.after_tax_cash_usd == pytest.approx(
+        monthly.net_cash_usd - 0.2 * monthly.operating_impact_usd
+    )
+    assert k.free_cash_flow_year1_usd == pytest.approx(monthly.after_tax_cash_usd[:12].sum())
+    assert k.npv_per_share_usd == pytest.approx(k.npv_after_tax_usd / 2.574e9)
+    assert k.price_impact_year1_usd == pytest.approx(25 * k.eps_impact_year1_usd)
+
+
+def test_roic_is_after_tax_impact_over_average_invested_capital_and_undefined_without_any() -> None:
+    result = evaluate(SEED_LEAK)
+    y1, y2 = result.years[0], result.years[1]
+    assert y1.invested_capital_usd == pytest.approx(y1.capex_usd - y1.depreciation_usd)
+    assert y2.roic_pct == pytest.approx(
+        y2.operating_impact_usd
+        * 0.87
+        / ((y1.invested_capital_usd + y2.invested_capital_usd) / 2)
+        * 100
+    )
+    no_capex = evaluate(SEED_LEAK.model_copy(update={"ai_capex_busd_per_year": 0}))
+    assert no_capex.kpis.roic_final_year_pct is None
 
 
 def test_the_ramp_earns_a_straight_line_share_of_benefits_but_not_of_costs() -> None:
@@ -136,21 +244,41 @@ def test_eps_impact_is_the_after_tax_operating_impact_per_diluted_share() -> Non
     assert loss.kpis.eps_impact_year1_usd == pytest.approx(-10e9 * 0.75 / 2.574e9)
 
 
-def test_tax_rate_and_share_count_change_only_the_eps_results() -> None:
+# What a tax rate or a share count may change: the after-tax and per-share results.
+AFTER_TAX_KPIS = {
+    "eps_impact_year1_usd",
+    "eps_impact_final_year_usd",
+    "npv_after_tax_usd",
+    "npv_per_share_usd",
+    "price_impact_year1_usd",
+    "free_cash_flow_year1_usd",
+    "roic_final_year_pct",
+}
+
+
+def test_tax_rate_and_share_count_change_only_the_after_tax_and_per_share_results() -> None:
     base, other = (
         evaluate(SEED_LEAK),
         evaluate(SEED_LEAK.model_copy(update={"tax_rate_pct": 40, "diluted_shares_b": 10})),
     )
     for f in fields(Kpis):
-        if not f.name.startswith("eps_"):
-            assert getattr(base.kpis, f.name) == getattr(other.kpis, f.name), f.name
+        same = getattr(base.kpis, f.name) == getattr(other.kpis, f.name)
+        assert same != (f.name in AFTER_TAX_KPIS), f.name
+
+
+def test_building_life_and_pe_change_no_earlier_result_without_buildings() -> None:
+    base = evaluate(SEED_LEAK)
+    other = evaluate(SEED_LEAK.model_copy(update={"buildings_life_years": 12, "pe_multiple": 9}))
+    for f in fields(Kpis):
+        same = getattr(base.kpis, f.name) == getattr(other.kpis, f.name)
+        assert same != (f.name == "price_impact_year1_usd"), f.name
 
 
 def test_neutral_version_2_fields_give_exactly_the_version_1_numbers() -> None:
     # Golden numbers written by the version-1 model for each shipped preset's complete link.
     for case in VERSION_1["links"]:
         scenario = decode_link(case["link"], {}).scenario
-        assert all(getattr(scenario, n) == FIELDS_BY_NAME[n].default for n in V1_NEUTRAL_FIELDS)
+        assert all(getattr(scenario, n) == FIELDS_BY_NAME[n].default for n in V1_NEUTRAL)
         document = result_to_json(evaluate(scenario))
         for got, expected in [
             (document["kpis"], case["kpis"]),
@@ -371,6 +499,8 @@ def test_evaluate_matches_a_literal_transcription_of_model_md(s: Scenario) -> No
         assert getattr(result.monthly, name) == pytest.approx(
             reference_months, rel=1e-9, abs=1e-9 * scale
         ), name
+        if name not in Year._fields:  # a monthly step the yearly table does not show
+            continue
         by_year = [sum(reference_months[12 * y : 12 * y + 12]) for y in range(s.horizon_years)]
         assert [getattr(y, name) for y in result.years] == pytest.approx(
             by_year, rel=1e-9, abs=1e-8 * scale
@@ -436,6 +566,11 @@ def test_json_object_has_every_contract_key_and_no_nan() -> None:
         "ai_opex_year1_usd",
         "eps_impact_year1_usd",
         "eps_impact_final_year_usd",
+        "npv_after_tax_usd",
+        "npv_per_share_usd",
+        "price_impact_year1_usd",
+        "free_cash_flow_year1_usd",
+        "roic_final_year_pct",
     }
     years = document["years"]
     assert isinstance(years, list) and len(years) == 5
@@ -454,4 +589,8 @@ def test_json_object_has_every_contract_key_and_no_nan() -> None:
         "margin_impact_pp",
         "ai_opex_usd",
         "eps_impact_usd",
+        "baseline_revenue_usd",
+        "free_cash_flow_usd",
+        "invested_capital_usd",
+        "roic_pct",
     }

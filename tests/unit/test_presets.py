@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from whatif import FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
-from whatif.links import V1_NEUTRAL_FIELDS
+from tests.strategies import scenarios
+from whatif import FIELDS, FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
+from whatif.cli import main
 from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
+from whatif.scenario import neutral_since
 from whatif.schema import schema_text
+
+# Fields a version-1 link takes at their neutral default, not from its preset.
+V1_NEUTRAL = neutral_since(1)
 
 SCHEMA_PATH = DEFAULT_PRESETS_DIR.parent / "preset.schema.json"
 SHIPPED = sorted(p.name for p in DEFAULT_PRESETS_DIR.glob("*.json"))
@@ -56,21 +64,29 @@ def test_the_seed_leak_preset_spends_exactly_10_8b_in_year_one() -> None:
     assert evaluate(seed.scenario).kpis.token_spend_year1_usd == 10_800_000_000
 
 
-def test_the_meta_2025_preset_is_the_models_defaults_with_a_ramp_rising_capex_and_a_lab() -> None:
-    # The model's defaults are Meta's books with version 2's neutral values; the
-    # evidence-based preset adds a realistic ramp, capex growth and the lab's opex.
+def test_the_meta_2025_preset_moves_every_neutral_field_off_neutral_and_little_else() -> None:
+    # The model's defaults are Meta's FY2025 books with neutral later fields; the central
+    # case sets each of those, plus year 1's capex, the headcount, the output gain and P/E.
     meta = load_presets(DEFAULT_PRESETS_DIR).presets["meta-2025"]
-    assert set(meta.values) == set(V1_NEUTRAL_FIELDS)
-    assert all(meta.values[name] > 0 for name in V1_NEUTRAL_FIELDS)
-    neutral = {name: FIELDS_BY_NAME[name].default for name in V1_NEUTRAL_FIELDS}
-    assert meta.scenario.model_copy(update=neutral) == Scenario()
+    assert set(meta.values) == set(V1_NEUTRAL) | {
+        "ai_capex_busd_per_year",
+        "ai_users",
+        "productivity_gain_pct",
+        "buildings_life_years",
+        "pe_multiple",
+    }
+    for name in V1_NEUTRAL:
+        assert meta.values[name] != FIELDS_BY_NAME[name].default, name
+    assert meta.values["ai_users"] == 78_865  # employees at 31 December 2025, not the leak's users
+    assert meta.values["ai_capex_busd_per_year"] == 135  # the 2026 guidance midpoint
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_shipped_preset_states_its_ramp_capex_growth_and_ai_opex(name: str) -> None:
-    # Left out, they would silently take the neutral defaults: each preset decides them.
+def test_every_shipped_preset_states_every_field_added_since_version_1(name: str) -> None:
+    # Left out, they would silently take the defaults: each preset decides them.
     preset = load_presets(DEFAULT_PRESETS_DIR).presets[name.removesuffix(".json")]
-    assert set(V1_NEUTRAL_FIELDS) <= set(preset.values)
+    later = {spec.name for spec in FIELDS if spec.since > 1} - {"tax_rate_pct", "diluted_shares_b"}
+    assert later <= set(preset.values)
 
 
 def test_the_bear_case_loses_more_than_the_bull_case() -> None:
@@ -221,10 +237,103 @@ def test_the_folder_comes_from_whatif_presets_dir(
     assert list(load_presets().presets) == ["mine"]
 
 
-def test_a_written_preset_document_reads_back_as_the_same_scenario() -> None:
+SHIPPED_PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+
+
+def test_a_written_document_without_a_parent_names_every_field_and_no_extends() -> None:
     scenario = Scenario(price_per_mtok_usd=12.34, horizon_years=7)
-    preset = parse_preset("mine", preset_document("Mine", "Saved from the page.", scenario))
+    text = preset_document("Mine", "Saved from the page.", scenario)
+    document = json.loads(text)
+    assert set(document) == {"$schema", "name", "description", "values"}
+    assert document["values"] == scenario.model_dump()
+    preset = parse_preset("mine", text)
     assert isinstance(preset, Preset) and preset.scenario == scenario
+
+
+@pytest.mark.parametrize("parent_id", sorted(SHIPPED_PRESETS))
+def test_a_document_over_a_preset_extends_it_with_only_what_differs_and_passes_check(
+    parent_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent = SHIPPED_PRESETS[parent_id]
+    edits = {"price_per_mtok_usd": 6.25, "horizon_years": 7}
+    scenario = parent.scenario.model_copy(update=edits)
+    text = preset_document(
+        f"{parent.name} (edited)",
+        parent.description,
+        scenario,
+        sources=parent.sources,
+        ranges=parent.ranges,
+        correlations=parent.correlations,
+        parent=parent,
+    )
+    document = json.loads(text)
+    assert document["extends"] == parent_id
+    assert document["values"] == {
+        k: v for k, v in edits.items() if getattr(parent.scenario, k) != v
+    }
+    assert "ranges" not in document and "correlations" not in document  # all inherited
+    shutil.copytree(DEFAULT_PRESETS_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "edited.json").write_text(text)
+    assert main(["presets", "check", str(tmp_path)]) == 0, capsys.readouterr().out
+    edited = load_presets(tmp_path).presets["edited"]
+    assert (edited.scenario, edited.ranges, edited.correlations, edited.sources) == (
+        scenario,
+        parent.ranges,
+        parent.correlations,
+        parent.sources,
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenarios(), st.sampled_from(["", *sorted(SHIPPED_PRESETS)]))
+def test_any_scenario_written_as_a_document_reads_back_the_same(
+    scenario: Scenario, parent_id: str
+) -> None:
+    parent = SHIPPED_PRESETS.get(parent_id)
+    text = preset_document("Any", "Any scenario.", scenario, parent=parent)
+    assert '"extends": null' not in text
+    preset = parse_preset("any", text, parents=SHIPPED_PRESETS)
+    assert isinstance(preset, Preset) and preset.scenario == scenario
+
+
+def test_a_document_over_a_preset_writes_its_own_ranges_and_correlations_only() -> None:
+    parent = SHIPPED_PRESETS["meta-2025"]
+    inherited = parent.correlations[0]
+    child = parse_preset(
+        "child",
+        json.dumps(
+            {
+                "name": "Child",
+                "description": "Narrower price, one correlation replaced.",
+                "extends": "meta-2025",
+                "values": {"price_per_mtok_usd": 4},
+                "ranges": {"price_per_mtok_usd": [3, 5]},
+                "correlations": [{"fields": list(inherited.fields), "rank": 0.1, "source": "Mine"}],
+            }
+        ),
+        parents=SHIPPED_PRESETS,
+    )
+    assert isinstance(child, Preset)
+    text = preset_document(
+        child.name,
+        child.description,
+        child.scenario,
+        ranges=child.ranges,
+        correlations=child.correlations,
+        parent=parent,
+    )
+    document = json.loads(text)
+    assert document["ranges"] == {"price_per_mtok_usd": [3, 5]}
+    assert document["correlations"] == [
+        {"fields": list(inherited.fields), "rank": 0.1, "source": "Mine"}
+    ]
+    again = parse_preset("again", text, parents=SHIPPED_PRESETS)
+    assert isinstance(again, Preset)
+    assert (again.scenario, again.ranges, set(again.correlations)) == (
+        child.scenario,
+        child.ranges,
+        set(child.correlations),
+    )
 
 
 # --- extends ----------------------------------------------------------------------------
@@ -274,7 +383,7 @@ def test_a_missing_parent_is_an_error_for_that_file_alone(tmp_path: Path) -> Non
     assert errors["orphan.json"].reason == "no preset 'nope'"
     assert errors["orphan.json"].line == 4
     assert "'orphan' could not be loaded" in errors["grandorphan.json"].reason
-    assert errors["orphan.json"].annotation() == "orphan.json: extends: no preset 'nope'"
+    assert errors["orphan.json"].annotations() == ["orphan.json:4:3: extends: no preset 'nope'"]
 
 
 def test_a_loop_of_extends_is_named_in_every_file_on_it(tmp_path: Path) -> None:
@@ -327,6 +436,20 @@ def test_an_uploaded_preset_may_extend_a_loaded_one() -> None:
     assert not isinstance(alone, Preset) and alone.field == "extends"
 
 
+def test_an_uploaded_preset_extending_a_broken_file_of_the_folder_says_it_could_not_load(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "base.json", {**GOOD, "values": {"ai_users": -5}})
+    loaded = load_presets(tmp_path)
+    text = json.dumps(variant("base", price_per_mtok_usd=5))
+    error = parse_preset("uploaded", text, parents=loaded.presets, broken=loaded.broken)
+    assert not isinstance(error, Preset)
+    assert (error.field, error.reason) == (
+        "extends",
+        "'base' could not be loaded (see its own error)",
+    )
+
+
 @pytest.mark.parametrize("bad", ["Seed Leak", "../seed-leak", "", 7])
 def test_extends_must_be_a_preset_id(tmp_path: Path, bad: object) -> None:
     write(tmp_path, "child.json", {**GOOD, "extends": bad})
@@ -338,3 +461,14 @@ def test_the_schema_knows_extends() -> None:
     schema = json.loads(SCHEMA_PATH.read_text())
     assert schema["properties"]["extends"]["anyOf"][0]["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$"
     jsonschema.validate(variant("seed-leak"), schema)
+
+
+def test_a_file_breaking_several_rules_names_each_field_once_in_its_sentence(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "bad.json", {**GOOD, "values": {"horizon_years": 11, "ai_users": "many"}})
+    (error,) = load_presets(tmp_path).errors
+    sentence = str(error)
+    for field in ("values.horizon_years", "values.ai_users"):
+        assert sentence.count(field) == 1
+    assert [rule.field for rule in error.rules] == ["values.horizon_years", "values.ai_users"]

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from whatif import FIELDS, HEADLINE_FIELDS, FieldSpec, Scenario
+from whatif.scenario import neutral_since
 
 # MODEL.md's tables: field -> (minimum, maximum, default).
 CONTRACT = {
@@ -39,6 +40,14 @@ CONTRACT = {
     "capex_growth_pct_per_year": (-90, 300, 0),
     "tax_rate_pct": (0, 60, 13),
     "diluted_shares_b": (0.01, 100, 2.574),
+    # version 3
+    "capex_attributed_pct": (0, 100, 100),
+    "baseline_growth_pct_per_year": (-50, 100, 0),
+    "ai_ad_growth_pct_per_year": (0, 50, 0),
+    "buildings_share_pct": (0, 90, 0),
+    "in_service_lag_months": (0, 36, 0),
+    "buildings_life_years": (10, 50, 25),
+    "pe_multiple": (1, 100, 22.5),
 }
 
 
@@ -67,11 +76,50 @@ def test_counts_are_whole_numbers() -> None:
         "ai_users",
         "horizon_years",
         "benefit_ramp_months",
+        "in_service_lag_months",
     }
     with pytest.raises(ValidationError, match="ai_users"):
         Scenario(ai_users=1.5)
     with pytest.raises(ValidationError, match="benefit_ramp_months"):
         Scenario(benefit_ramp_months=2.5)
+    with pytest.raises(ValidationError, match="in_service_lag_months"):
+        Scenario(in_service_lag_months=6.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("capex_attributed_pct", 101),
+        ("baseline_growth_pct_per_year", -51),
+        ("ai_ad_growth_pct_per_year", 50.5),
+        ("buildings_share_pct", 91),
+        ("in_service_lag_months", 37),
+        ("buildings_life_years", 9),
+        ("pe_multiple", 0.5),
+        ("pe_multiple", float("nan")),
+        ("buildings_life_years", float("inf")),
+    ],
+)
+def test_a_version_3_value_out_of_range_or_not_finite_is_refused_naming_its_field(
+    name: str, bad: float
+) -> None:
+    with pytest.raises(ValidationError, match=name):
+        Scenario(**{name: bad})
+
+
+def test_the_version_3_fields_that_change_earlier_results_default_to_neutral() -> None:
+    assert set(neutral_since(2)) == {
+        "capex_attributed_pct",
+        "baseline_growth_pct_per_year",
+        "ai_ad_growth_pct_per_year",
+        "buildings_share_pct",
+        "in_service_lag_months",
+    }
+    assert set(neutral_since(1)) == set(neutral_since(2)) | {
+        "benefit_ramp_months",
+        "ai_opex_busd_per_year",
+        "capex_growth_pct_per_year",
+    }
 
 
 @pytest.mark.parametrize(
