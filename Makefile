@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+MUTANT_JOBS ?= $(shell nproc)
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: run test test-unit test-app test-e2e lint schema bench load system-packages clean
+.PHONY: run test test-unit test-app test-e2e lint schema bench mutants load system-packages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,10 +71,18 @@ schema: $(VENV)/.app-installed
 bench: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench
 
+# Mutation testing of the core, not part of `make test` (figures in the README's Testing
+# section): mutmut mutates the whatif/ modules pyproject's [tool.mutmut] names, in a copy
+# of the tree under mutants/, runs tests/unit and tests/app against each mutant, and keeps
+# the verdicts there, so a second run only redoes what changed. Then the score per module.
+mutants: $(VENV)/.dev-installed
+	$(VENV)/bin/mutmut run --max-children $(MUTANT_JOBS)
+	$(PY) -m bench.mutants
+
 # A whole meeting at once: 20 browser sessions on one share link, through nginx to two
 # replicas (figures in the README).
 load: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench.load
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts mutants

@@ -335,19 +335,27 @@ class Simulation:
         return percentile_rank(self.result.npv_usd, self.headline_npv_usd)
 
 
-def simulate(
+def varied_fields(ranges: Ranges | None = None) -> list[FieldSpec]:
+    """The drivers Monte Carlo draws: the five headline ones and every field with a range."""
+    return [s for s in FIELDS if s.headline or (ranges and s.name in ranges)]
+
+
+def monte_carlo_table(
     scenario: Scenario,
     ranges: Ranges | None = None,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     correlations: Sequence[Correlation] = (),
-) -> Simulation:
-    """Triangular draws (low, value, high) of the varied drivers, seeded, reordered to the
-    rank correlations (each names two fields `ranges` gives)."""
+) -> dict[str, Array]:
+    """The scenarios Monte Carlo evaluates, one row per draw: triangular draws (low, value,
+    high) of the varied drivers, seeded, reordered to the rank correlations (each names two
+    fields `ranges` gives); the other fields held.
+
+    Its own function so the draws themselves can be checked, not only the NPVs they give.
+    """
     rng = np.random.default_rng(seed)
-    varied = [s for s in FIELDS if s.headline or (ranges and s.name in ranges)]
     columns: dict[str, Array] = {}
-    for spec in varied:
+    for spec in varied_fields(ranges):
         low, high = driver_range(spec, scenario, ranges)
         mode = float(getattr(scenario, spec.name))
         drawn = rng.triangular(low, mode, high, draws) if high > low else np.full(draws, mode)
@@ -357,10 +365,22 @@ def simulate(
         columns = iman_conover(columns, correlations, rng)
     table = scenario_table(scenario, columns, draws)
     table["revenue_busd"] = np.maximum(table["revenue_busd"], table["ad_revenue_busd"])
+    return table
+
+
+def simulate(
+    scenario: Scenario,
+    ranges: Ranges | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    correlations: Sequence[Correlation] = (),
+) -> Simulation:
+    """NPV, ROI, margin and EPS impact of each scenario of `monte_carlo_table`."""
+    table = monte_carlo_table(scenario, ranges, draws, seed, correlations)
     return Simulation(
         draws,
         seed,
-        tuple(s.name for s in varied),
+        tuple(s.name for s in varied_fields(ranges)),
         evaluate_batch(table),
         headline_npv_usd=evaluate(scenario).kpis.npv_usd,
         correlations=tuple(correlations),

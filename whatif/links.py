@@ -143,7 +143,7 @@ def format_number(value: float, spec: FieldSpec | None = None) -> str:
     text = format(Decimal(repr(float(value))), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return "0" if text == "-0" else text
 
 
 def _parse_value(spec: FieldSpec, raw: str) -> float | int | str:

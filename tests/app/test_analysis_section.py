@@ -20,6 +20,45 @@ from whatif.scenario_sets import Member, resolve, weigh
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
 
+# The seed-leak preset's break-evens as the Break-even tab says them, written by hand, one
+# per business lever in the order of the sliders: the one place to update when that preset
+# changes. Its point is to stay positive, so each says how far a lever can move first.
+SEED_LEAK_BREAK_EVENS = [
+    "NPV stays positive while token volume is at most 304 trillion tokens a month (now 60"
+    " trillion tokens a month)",
+    "NPV stays positive while price per million tokens is at most $75.95 / million tokens"
+    " (now $15.00 / million tokens)",
+    "NPV stays positive while productivity gain is at least 105% more output (now 400%"
+    " more output)",
+    "NPV stays positive for any ad-conversion lift from 0% to 20% more conversions (now"
+    " 2% more conversions)",
+    "NPV stays positive while AI capex is at most $91.2B / year (now $14.0B / year)",
+    "NPV stays positive while token volume growth is at most 76.6% a year (now 0% a year)",
+    "NPV stays positive for any token price decline from 0% to 99% a year (now 0% a year)",
+    "NPV stays positive for any in-house share of tokens from 0% to 100% of tokens (now"
+    " 0% of tokens)",
+    "NPV stays positive for any in-house cost per million tokens from $0.00 to $100.00 /"
+    " million tokens (now $1.00 / million tokens)",
+    "NPV stays positive while AI users is at least 22,308 employees (now 85,000 employees)",
+    "NPV stays positive while loaded cost per user is at least $131K / year (now $500K / year)",
+    "NPV stays positive while productivity realised as money is at least 9.19% of the"
+    " gain (now 35% of the gain)",
+    "NPV stays positive for any ad revenue from $0.00 to $201B / year (now $196B / year)",
+    "NPV stays positive for any margin on extra ad revenue from 0% to 100% (now 80%)",
+    "NPV stays positive for any total revenue from $196B to $5.00T / year (now $201B / year)",
+    "NPV stays positive for any baseline operating margin from -100% to 100% (now 41.4%)",
+    "NPV stays positive for any benefit ramp-up from 0 to 60 months (now 0 months)",
+    "NPV stays positive while other AI operating cost is at most $43.9B / year (now $0.00 / year)",
+    "NPV stays positive while AI capex growth is at most 164% a year (now 0% a year)",
+    "NPV stays positive for any capex charged to this programme from 0% to 100% of AI"
+    " capex (now 100% of AI capex)",
+    "NPV stays positive for any company growth without this programme from -50% to 100% a"
+    " year (now 0% a year)",
+    "NPV stays positive for any AI-driven ad growth from 0% to 50% a year (now 0% a year)",
+    "NPV stays positive for any buildings share of capex from 0% to 90% of capex (now 0% of capex)",
+    "NPV stays positive for any time to enter service from 0 to 36 months (now 0 months)",
+]
+
 
 def open_tab(app: AppTest, tab: str) -> AppTest:
     app.session_state["analysis_tab"] = tab
@@ -43,6 +82,14 @@ def test_each_analysis_tab_renders_for_every_preset_instead_of_the_overview(
     app = open_tab(page(preset=preset_id), tab)
     assert not app.exception
     assert len(app.get("vega_lite_chart")) == charts  # the overview's four are not drawn
+
+
+def test_the_break_even_tab_says_how_far_each_seed_leak_lever_can_move(page: Page) -> None:
+    app = open_tab(page(preset="seed-leak"), "Break-even")
+    shown = app.markdown[-1].value.replace("\\", "")
+    for sentence in SEED_LEAK_BREAK_EVENS:
+        assert sentence in shown, sentence
+    assert shown.count("NPV stays positive") == len(SEED_LEAK_BREAK_EVENS)  # and no more
 
 
 def test_the_break_even_tab_says_what_you_need_to_believe_for_every_lever(page: Page) -> None:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.live import control_data, move, tiles
 from tests.app.live import story as live_story
 from tests.unit.reference import VERSION_1, VERSION_2
-from whatif import HEADLINE_FIELDS, Scenario, evaluate, load_presets
+from whatif import Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
 from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
 from whatif.scenario import neutral_since
@@ -22,6 +22,26 @@ from whatif.summary import kpi_tiles
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
+
+# The tiles of the bare address (the default preset, meta-2025) as a reader sees them, written
+# by hand, not by the page's formatter: the one place to update when that preset or the model
+# changes its numbers.
+DEFAULT_TILES = {
+    # The investor row: per share, the price, earnings, return on capital.
+    "Value per share, after tax": "-$12.86",
+    "Share-price effect at 22.5x P/E": "+$7.09",  # 22.5 x the +$0.32 of EPS
+    "EPS impact, year 1 ($ / share)": "+$0.32",
+    "ROIC, year 5 (hurdle 9%)": "2.5%",
+    # The programme row.
+    "NPV at 9%": "-$30.2B",
+    "ROI over 5 years": "6.6%",
+    "Payback": "> 5 years",
+    "Margin impact, year 1": "-0.95 pp",
+    # The token row.
+    "Token spend, year 1": "$3.17B",
+    "Token cost per user-hour": "$19.30",
+    "Free cash flow, year 1": "-$66.3B",
+}
 
 
 def shown_kpis(app: AppTest) -> dict[str, str]:
@@ -61,19 +81,9 @@ def test_every_preset_renders_its_own_numbers_without_exception(page: Page, pres
 def test_a_bare_address_opens_on_the_meta_2025_preset(page: Page) -> None:
     app = page()
     assert app.selectbox(key="preset_choice").value == "meta-2025"
+    assert list(shown_kpis(app).items()) == list(DEFAULT_TILES.items())  # and in this order
     assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)
     assert app.session_state["benefit_ramp_months"] == 12
-    labels = " ".join(shown_kpis(app))
-    for word in (
-        "ROI",
-        "NPV",
-        "Payback",
-        "EPS impact, year 1 ($ / share)",
-        "Token spend",
-        "Token cost per user-hour",
-        "Margin impact",
-    ):
-        assert word in labels
 
 
 @pytest.mark.parametrize(
@@ -97,7 +107,6 @@ def test_each_headline_slider_moves_the_kpis_the_expected_way(
     assert (after > before) is npv_rises
     expected = PRESETS["meta-2025"].scenario.model_copy(update={field: value})
     assert shown_kpis(app) == expected_kpis(expected)
-    assert field in HEADLINE_FIELDS
 
 
 def test_moving_a_slider_after_a_preset_says_the_scenario_now_differs(page: Page) -> None:
@@ -235,7 +244,20 @@ def test_ten_years_of_extreme_growth_renders_finite_numbers(page: Page) -> None:
         price_per_mtok_usd="100",
     )
     assert not app.exception
-    assert all(v[0] in "$-+0123456789nm>" for v in shown_kpis(app).values())
+    # 500T tokens a month growing elevenfold a year at $100 per million: no NaN, no overflow.
+    assert shown_kpis(app) == {
+        "Value per share, after tax": "-$865,300,417,068.76",
+        "Share-price effect at 22.5x P/E": "-$17,159.81",  # 22.5 x the -$762.66 of EPS
+        "EPS impact, year 1 ($ / share)": "-$762.66",
+        "ROIC, year 10 (hurdle 9%)": "-804,371,037,439.4%",
+        "NPV at 9%": "-$2,560,095,717T",
+        "ROI over 10 years": "-100.0%",
+        "Payback": "> 10 years",
+        "Margin impact, year 1": "-1048.87 pp",
+        "Token spend, year 1": "$2.26T",
+        "Token cost per user-hour": "$13,780.33",
+        "Free cash flow, year 1": "-$2.03T",
+    }
 
 
 def test_preset_sources_are_shown_as_text(page: Page) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import APIResponse, Page, expect
 
 from bench.balanced import NGINX, Balancer
 from bench.served import Server, slider
@@ -27,6 +28,7 @@ PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 RECOVERY_S = 10
 TOKEN_SPEND = "Token spend, year 1"  # the tile a price step always changes
 FAIL_TIMEOUT_S = 1  # deploy/nginx/upstream.conf
+POLL_S = 0.05
 
 
 @pytest.fixture
@@ -44,29 +46,64 @@ def cluster() -> Iterator[Balancer]:
             replica.stop()
 
 
+def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll `condition` until it holds; fail, naming `what`, if it has not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds} s: {what}")
+        time.sleep(POLL_S)  # the interval between two looks, not a guess at how long it takes
+
+
 def serving(page: Page, balancer: Balancer) -> Server:
     """The replica this browser's requests reach (its affinity cookie decides).
 
     Right after a replica goes, an nginx worker may still count both as down for
     its fail_timeout and answer 502; Streamlit's client retries then, and so does this.
     """
-    for _ in range(10):
-        answer = page.request.get(balancer.url + "_stcore/health")
-        if answer.ok:
-            return balancer.replica_at(answer.headers["x-whatif-replica"])
-        time.sleep(FAIL_TIMEOUT_S / 2)
-    raise AssertionError(balancer.error_log()[-3000:])
+    answers: list[APIResponse] = []
+
+    def answered() -> bool:
+        answers.append(page.request.get(balancer.url + "_stcore/health"))
+        return answers[-1].ok
+
+    try:
+        wait_until(answered, 5 * FAIL_TIMEOUT_S, "nginx answers this browser's health check")
+    except AssertionError as error:
+        raise AssertionError(balancer.error_log()[-3000:]) from error
+    return balancer.replica_at(answers[-1].headers["x-whatif-replica"])
+
+
+def answered_by(balancer: Balancer, route: str) -> Server | None:
+    """The replica nginx sends a health check with this affinity route to, if any answers."""
+    probe = urllib.request.Request(
+        balancer.url + "_stcore/health", headers={"Cookie": f"whatif_route={route}"}
+    )
+    try:
+        with urllib.request.urlopen(probe, timeout=2) as answer:
+            return balancer.replica_at(answer.headers["X-Whatif-Replica"])
+    except OSError:
+        return None
 
 
 def restart(balancer: Balancer, replica: Server) -> Server:
     """A new server process on the same port, as a rolling restart brings back; like a
-    rolling restart, it waits until the replica is healthy and nginx has taken it back
-    (each nginx worker keeps a replica it saw fail out for fail_timeout, 1 s)."""
+    rolling restart, it waits until the replica is healthy and nginx has taken it back.
+
+    nginx checks replicas passively: a worker that saw the port fail keeps it out for
+    fail_timeout (1 s), then tries it again. It is back once some of a spread of affinity
+    routes (about half of them hash to it) is answered by the new process.
+    """
     if replica.process.poll() is None:
         replica.stop()
     fresh = Server(port=replica.port)
     balancer.replicas[balancer.replicas.index(replica)] = fresh
-    time.sleep(FAIL_TIMEOUT_S + 0.5)
+    routes = [f"probe-{n}" for n in range(16)]
+    wait_until(
+        lambda: any(answered_by(balancer, route) is fresh for route in routes),
+        RECOVERY_S,
+        f"nginx sends requests to the restarted replica on port {fresh.port}",
+    )
     return fresh
 
 

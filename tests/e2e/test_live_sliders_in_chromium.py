@@ -261,7 +261,8 @@ def test_a_touch_drag_on_a_phone_moves_the_numbers_and_the_link(
     finger("touchStart", x)
     for n in range(1, 31):
         finger("touchMove", x + box["width"] * 0.5 * n / 30)
-        phone.wait_for_timeout(30)
+    # Lift the finger only once the thumb has followed it past $20.
+    phone.wait_for_function("el => Number(el.value) > 20", arg=handle.element_handle())
     finger("touchEnd", x)
     phone.wait_for_url(f"**{PRICE}=**")
     settle(phone)

@@ -20,12 +20,14 @@ from whatif.analysis import (
     compare,
     driver_range,
     find_roots,
+    monte_carlo_table,
     npv_grid,
     percentiles,
     sensitivity,
     simulate,
+    varied_fields,
 )
-from whatif.batch import BatchResult, evaluate_batch, scenario_table
+from whatif.batch import Array, BatchResult, evaluate_batch, scenario_table
 from whatif.presets import DEFAULT_PRESETS_DIR
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -76,28 +78,127 @@ def test_the_batch_evaluator_agrees_with_evaluate_scenario_by_scenario(
         )
 
 
-@pytest.mark.parametrize("preset_id", sorted(PRESETS))
-def test_npv_is_zero_at_each_break_even_found(preset_id: str) -> None:
+# Which business levers (LEVERS) each shipped preset breaks even on: NPV crosses zero
+# somewhere in the lever's valid range, the others held. Written out so that a change in a
+# preset, or in the root finder, that gains or loses a break-even shows here; update it with
+# the presets.
+BREAKS_EVEN: dict[str, set[str]] = {
+    "capex-trap": {"ai_ad_growth_pct_per_year"},
+    "meta-2025": {
+        "productivity_gain_pct",
+        "ad_conversion_lift_pct",
+        "ai_capex_busd_per_year",
+        "ai_users",
+        "loaded_cost_per_user_kusd",
+        "capex_growth_pct_per_year",
+        "capex_attributed_pct",
+        "baseline_growth_pct_per_year",
+        "ai_ad_growth_pct_per_year",
+        "buildings_share_pct",
+        "in_service_lag_months",
+    },
+    "seed-leak": {
+        "tokens_per_month_t",
+        "price_per_mtok_usd",
+        "productivity_gain_pct",
+        "ai_capex_busd_per_year",
+        "token_growth_pct_per_year",
+        "ai_users",
+        "loaded_cost_per_user_kusd",
+        "productivity_realization_pct",
+        "ai_opex_busd_per_year",
+        "capex_growth_pct_per_year",
+    },
+    "vertical-integration": {
+        "token_growth_pct_per_year",
+        "ad_revenue_busd",
+        "ad_lift_incremental_margin_pct",
+        "ai_opex_busd_per_year",
+        "capex_growth_pct_per_year",
+        "baseline_growth_pct_per_year",
+        "ai_ad_growth_pct_per_year",
+    },
+}
+SCAN_POINTS = 5001
+
+
+def scanned_npv(scenario: Scenario, field: str) -> tuple[Array, Array]:
+    """NPV at 5,001 evenly spaced values of `field` over the range break-even searches (its
+    valid range, and for revenue and ad revenue the rule between them), others held.
+
+    Independent of the break-even's own grid and refinement; the batch it uses is
+    tied to evaluate() at the range's two ends here (and everywhere by a property test).
+    """
+    found = break_even(scenario, field)
+    spec = FIELDS_BY_NAME[field]
+    assert spec.minimum <= found.low < found.high <= spec.maximum
+    xs = np.linspace(found.low, found.high, SCAN_POINTS)
+    npv = evaluate_batch(scenario_table(scenario, {field: xs}, SCAN_POINTS)).npv_usd
+    for i in (0, -1):
+        at_end = evaluate(changed(scenario, **{field: float(xs[i])})).kpis.npv_usd
+        assert npv[i] == pytest.approx(at_end, rel=1e-9, abs=1.0)
+    return xs, npv
+
+
+def break_even_cases(must: bool) -> list[tuple[str, str]]:
+    return [
+        (preset_id, field)
+        for preset_id, fields in sorted(BREAKS_EVEN.items())
+        for field in LEVERS
+        if (field in fields) is must
+    ]
+
+
+def test_the_break_even_table_names_every_shipped_preset() -> None:
+    assert set(BREAKS_EVEN) == set(PRESETS)
+
+
+@pytest.mark.parametrize("preset_id", sorted(BREAKS_EVEN))
+def test_each_preset_breaks_even_on_the_levers_it_names_in_lever_order(
+    preset_id: str,
+) -> None:
+    found = break_evens(PRESETS[preset_id].scenario)
+    assert [b.field for b in found] == list(LEVERS)
+    assert {b.field for b in found if b.value is not None} == BREAKS_EVEN[preset_id]
+
+
+@pytest.mark.parametrize(("preset_id", "field"), break_even_cases(must=True))
+def test_a_break_even_is_the_npv_root_nearest_the_current_value(preset_id: str, field: str) -> None:
     scenario = PRESETS[preset_id].scenario
-    for found in break_evens(scenario):
-        spec = FIELDS_BY_NAME[found.field]
-        if found.value is None:
-            continue
-        assert spec.minimum <= found.value <= spec.maximum
-        npv = evaluate(changed(scenario, **{found.field: found.value})).kpis.npv_usd
-        if spec.is_int:
-            # The first whole number on the positive side: one step back, NPV is negative.
-            back = found.value - 1 if found.rising else found.value + 1
-            assert npv >= 0 > evaluate(changed(scenario, **{found.field: back})).kpis.npv_usd
-            continue
-        # Within 0.1% of the field's range of the true root: NPV's slope bounds the error.
-        step = 0.001 * (spec.maximum - spec.minimum)
-        nudged = [
-            evaluate(changed(scenario, **{found.field: v})).kpis.npv_usd
-            for v in (max(spec.minimum, found.value - step), min(spec.maximum, found.value + step))
-        ]
-        assert min(nudged) <= npv <= max(nudged)
-        assert nudged[0] * nudged[1] <= 0 or abs(npv) < 1
+    found = break_even(scenario, field)
+    assert found.value is not None, f"{preset_id} no longer breaks even on {field}"
+    xs, npv = scanned_npv(scenario, field)
+    # Each step of the scan where NPV changes sign (or touches zero) holds a root.
+    steps = np.flatnonzero(np.sign(npv[:-1]) * np.sign(npv[1:]) <= 0)
+    assert steps.size, "the scan finds no sign change"
+    # A whole-number field's break-even is rounded to the positive side: within one.
+    slack = 1.0 if FIELDS_BY_NAME[field].is_int else 0.0
+    inside = [k for k in steps if xs[k] - slack <= found.value <= xs[k + 1] + slack]
+    assert inside, f"{found.value} lies in no step where NPV changes sign"
+    k = inside[0]
+    at_root = evaluate(changed(scenario, **{field: found.value})).kpis.npv_usd
+    if FIELDS_BY_NAME[field].is_int:
+        # The first whole number on the positive side: one step back, NPV is negative.
+        back = found.value - 1 if found.rising else found.value + 1
+        assert at_root >= 0 > evaluate(changed(scenario, **{field: back})).kpis.npv_usd
+    else:
+        # NPV there is no further from zero than at the step's two ends.
+        assert abs(at_root) <= max(abs(npv[k]), abs(npv[k + 1]))
+        # It rises with the field there exactly when the step's NPV does.
+        assert found.rising is bool(npv[k + 1] > npv[k])
+    # Of several roots, the one reported is nearest the current value (to a scan step).
+    nearest = min(min(abs(xs[j] - found.current), abs(xs[j + 1] - found.current)) for j in steps)
+    assert abs(found.value - found.current) <= nearest + (xs[1] - xs[0]) + slack
+
+
+@pytest.mark.parametrize(("preset_id", "field"), break_even_cases(must=False))
+def test_no_break_even_means_npv_keeps_one_sign_over_the_whole_range(
+    preset_id: str, field: str
+) -> None:
+    scenario = PRESETS[preset_id].scenario
+    assert break_even(scenario, field).value is None
+    _, npv = scanned_npv(scenario, field)
+    assert np.all(npv > 0) or np.all(npv < 0)
 
 
 def test_levers_and_settings_split_every_field_and_take_v3_names_when_they_arrive() -> None:
@@ -124,9 +225,11 @@ def test_the_seed_leak_breaks_even_at_about_105_pct_productivity() -> None:
     assert found.current == 400
 
 
-def test_no_break_even_within_the_range_is_none() -> None:
-    # The evidence case loses money at any token volume: tokens only add cost.
+def test_the_evidence_case_loses_money_at_any_token_volume() -> None:
+    # Tokens only add cost, so there is no break-even, and the scan agrees.
     assert break_even(Scenario(), "tokens_per_month_t").value is None
+    _, npv = scanned_npv(Scenario(), "tokens_per_month_t")
+    assert np.all(npv < 0)
 
 
 @pytest.mark.parametrize(
@@ -137,6 +240,12 @@ def test_no_break_even_within_the_range_is_none() -> None:
         (np.sin, [0.0, math.pi, 2 * math.pi, 3 * math.pi]),  # one on the grid
         (lambda x: x**2 + 1, []),  # never crosses
         (lambda x: np.exp(x) - 1000, [math.log(1000)]),  # strongly curved
+        (lambda x: x - 9.99, [9.99]),  # inside the last grid step
+        (lambda x: x - 0.01, [0.01]),  # inside the first grid step
+        (lambda x: (x - 0.01) * (x - 9.99), [0.01, 9.99]),  # one in each end step
+        (lambda x: x - 10.0, [10.0]),  # exactly at the high end
+        (lambda x: 10.0 - x, [10.0]),  # at the high end, falling
+        (lambda x: x, [0.0]),  # exactly at the low end
     ],
 )
 def test_the_root_finder_brackets_every_crossing_on_monotone_and_other_curves(
@@ -212,10 +321,18 @@ def test_any_two_drivers_make_a_map_including_whole_number_ones() -> None:
     assert list(grid.xs) == list(range(1, 11)) and grid.npv_usd.shape == (50, 10)
 
 
-def test_comparison_gives_each_presets_own_kpis() -> None:
-    items = [(p.name, p.scenario) for p in PRESETS.values()]
-    for compared, (_, scenario) in zip(compare(items), items, strict=True):
-        assert compared.kpis == evaluate(scenario).kpis
+def test_comparison_keeps_each_scenarios_label_order_and_own_numbers() -> None:
+    seed = PRESETS["seed-leak"].scenario
+    items = [
+        ("Seed leak", seed),
+        ("Capex trap", PRESETS["capex-trap"].scenario),
+        ("Seed leak at $30", changed(seed, price_per_mtok_usd=30)),
+    ]
+    compared = compare(items)
+    assert [(c.label, c.scenario) for c in compared] == items
+    # The seed leak's 60T tokens at $15 are $900M a month; at $30 twice that.
+    assert [c.kpis.token_spend_year1_usd for c in compared[::2]] == [10.8e9, 21.6e9]
+    assert compared[1].kpis.npv_usd < 0 < compared[0].kpis.npv_usd
 
 
 def test_monte_carlo_is_reproducible_for_a_seed_and_differs_for_another() -> None:
@@ -237,7 +354,74 @@ def test_monte_carlo_collapses_to_the_deterministic_npv_when_ranges_shrink_to_a_
     assert simulation.probability_npv_positive == 1.0
 
 
-def test_monte_carlo_draws_stay_inside_each_drivers_range() -> None:
+def test_monte_carlo_draws_stay_inside_each_drivers_range_around_its_value() -> None:
+    preset = PRESETS["meta-2025"]
+    s, ranges = preset.scenario, preset.ranges
+    table = monte_carlo_table(s, ranges, draws=3000)
+    varied = {spec.name for spec in varied_fields(ranges)}
+    assert varied == set(HEADLINE_FIELDS) | set(ranges)
+    for spec in FIELDS:
+        column, value = table[spec.name], float(getattr(s, spec.name))
+        if spec.name in varied:
+            low, high = driver_range(spec, s, ranges)
+            assert low <= column.min() and column.max() <= high, spec.name
+            # A triangular (low, value, high) draw averages (low + value + high) / 3; with
+            # 3,000 draws the sample mean is within 7 standard errors of it at 3% of the width.
+            mean = (low + value + high) / 3
+            assert column.mean() == pytest.approx(mean, abs=0.03 * (high - low)), spec.name
+        else:
+            assert np.all(column == value), spec.name
+    # What is evaluated is exactly these draws: the batch, and evaluate() row by row.
+    simulation = simulate(s, ranges, draws=3000)
+    assert np.array_equal(simulation.result.npv_usd, evaluate_batch(table).npv_usd)
+    for i in (0, 1234, 2999):
+        row = changed(s, **{name: float(table[name][i]) for name in varied})
+        assert simulation.result.npv_usd[i] == pytest.approx(evaluate(row).kpis.npv_usd, rel=1e-9)
+
+
+def triangular_quantile(p: float, low: float, mode: float, high: float) -> float:
+    """The value below which a share p of a triangular (low, mode, high) distribution lies."""
+    if p < (mode - low) / (high - low):
+        return low + math.sqrt(p * (high - low) * (mode - low))
+    return high - math.sqrt((1 - p) * (high - low) * (high - mode))
+
+
+def test_monte_carlo_percentiles_are_the_npvs_at_the_drivers_triangular_quantiles() -> None:
+    # Only the productivity gain varies, 100 to 900 around the seed leak's 400, and NPV
+    # rises with it in a straight line: NPV's P10, P50 and P90 are its NPV at the gain's
+    # quantiles, by hand 254.9, 452.8 and 700 (and 344.9 and 583.8 for P25 and P75).
+    # 10,000 draws put a quantile within about 0.5% of probability (one standard error);
+    # allow 1.5%, three of them.
+    s = PRESETS["seed-leak"].scenario
+    pinned = {name: (float(getattr(s, name)),) * 2 for name in HEADLINE_FIELDS}
+    simulation = simulate(s, pinned | {"productivity_gain_pct": (100.0, 900.0)})
+    shown = percentiles(simulation.result.npv_usd)
+    assert triangular_quantile(0.9, 100, 400, 900) == 700
+    for key, p in (("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9)):
+        low, high = (
+            evaluate(
+                changed(s, productivity_gain_pct=triangular_quantile(q, 100, 400, 900))
+            ).kpis.npv_usd
+            for q in (p - 0.015, p + 0.015)
+        )
+        assert low < shown[key] < high, key  # type: ignore[operator]
+
+
+def test_percentiles_are_linear_interpolations_over_the_defined_draws_only() -> None:
+    values = np.array([math.nan, *range(101), math.nan])
+    assert percentiles(values) == {"p10": 10.0, "p25": 25.0, "p50": 50.0, "p75": 75.0, "p90": 90.0}
+    assert percentiles(np.array([3.0, 1.0, 2.0, 4.0])) == {
+        "p10": pytest.approx(1.3),
+        "p25": 1.75,
+        "p50": 2.5,
+        "p75": 3.25,
+        "p90": pytest.approx(3.7),
+    }
+    all_undefined = percentiles(np.full(4, math.nan))
+    assert all_undefined == dict.fromkeys(("p10", "p25", "p50", "p75", "p90"))
+
+
+def test_monte_carlo_npvs_stay_above_the_sum_of_every_swing_below() -> None:
     preset = PRESETS["seed-leak"]
     simulation = simulate(preset.scenario, preset.ranges, draws=3000)
     npv = simulation.result.npv_usd

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pytest
@@ -145,19 +146,66 @@ def test_a_quantity_has_the_same_colour_in_every_chart() -> None:
     assert found["With AI"] == {charts.COLOURS["With AI"]}
 
 
-def test_the_analysis_charts_build_for_edge_scenarios() -> None:
-    for scenario in EDGES.values():
-        kpis = evaluate(scenario).kpis
-        for chart in (
-            analysis_charts.tornado(sensitivity(scenario), kpis.npv_usd),
-            analysis_charts.npv_map(npv_grid(scenario), scenario),
-            analysis_charts.comparison(compare([("a", scenario), ("b", Scenario())])),
-            analysis_charts.npv_histogram(simulate(scenario, draws=500)),
-        ):
-            json.dumps(chart.to_dict(), allow_nan=False)
+# Where each edge scenario's own NPV sits among 500 draws, as the histogram says it: 100.0
+# and 0.0 read as the 99th and the 1st (the ends are clamped), 98.2 as the 98th.
+HEADLINE_MARKS = {
+    "no users, costs or revenue": "This scenario: the 99th percentile",
+    "ten years of extreme growth": "This scenario: the 1st percentile",
+    "the largest company and gains": "This scenario: the 98th percentile",
+}
 
 
-def rows_of(chart: alt.TopLevelMixin) -> list[dict[str, object]]:
+def rows_of(chart: alt.TopLevelMixin) -> list[list[dict[str, Any]]]:
+    """The data rows a chart sends the browser, one list per dataset, checked as valid JSON."""
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)  # no NaN or infinity reaches the browser
+    return list(spec["datasets"].values())
+
+
+@pytest.mark.parametrize("edge", EDGES)
+def test_the_analysis_charts_carry_every_result_even_for_edge_scenarios(edge: str) -> None:
+    scenario = EDGES[edge]
+    npv = evaluate(scenario).kpis.npv_usd
+    swings = sensitivity(scenario)
+    levers = [s for s in swings if not s.is_setting]
+    bars, base = rows_of(analysis_charts.tornado(swings, npv))
+    # The twelve largest lever swings, low and high end each, in order, around today's NPV;
+    # the evaluation settings are left out.
+    assert [(r["rank"], r["end"]) for r in bars] == [
+        (rank, end)
+        for rank in range(12)
+        for end in ("Driver at its low value", "Driver at its high value")
+    ]
+    assert [r["npv_b"] for r in bars[:2]] == [
+        levers[0].npv_low_usd / 1e9,
+        levers[0].npv_high_usd / 1e9,
+    ]
+    assert base == [{"x": npv / 1e9}]
+
+    grid = npv_grid(scenario)
+    cells = rows_of(analysis_charts.npv_map(grid, scenario))[0]
+    assert [c["npv_b"] for c in cells] == pytest.approx(list(grid.npv_usd.ravel() / 1e9))
+
+    (compared,) = rows_of(analysis_charts.comparison(compare([("a", scenario), ("b", Scenario())])))
+    assert [r["scenario"] for r in compared] == ["a"] * 4 + ["b"] * 4
+    assert [r["metric"] for r in compared[:4]] == [
+        "NPV",
+        "Token spend",
+        "Operating impact",
+        "EPS impact",
+    ]
+    assert (compared[0]["metric"], compared[0]["value"]) == ("NPV", npv / 1e9)
+
+    simulation = simulate(scenario, draws=500)
+    bins, marks, (here,) = rows_of(analysis_charts.npv_histogram(simulation))
+    assert sum(b["share"] for b in bins) == pytest.approx(1.0)  # every draw is in a bin
+    assert [m["label"] for m in marks] == ["P10", "P50", "P90"]
+    # The scenario's own NPV is marked too, with the percentile at which it sits.
+    assert here["x"] == npv / 1e9
+    assert here["label"] == HEADLINE_MARKS[edge]
+
+
+def all_rows(chart: alt.TopLevelMixin) -> list[dict[str, object]]:
     """Every data row of a chart (its layers' and its datasets')."""
     spec = chart.to_dict()
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
@@ -167,7 +215,7 @@ def test_the_tornado_ranks_business_levers_and_leaves_out_the_settings() -> None
     preset = PRESETS["meta-2025"]
     drivers = {
         str(row.get("driver"))
-        for row in rows_of(
+        for row in all_rows(
             analysis_charts.tornado(
                 sensitivity(preset.scenario, preset.ranges),
                 evaluate(preset.scenario).kpis.npv_usd,
@@ -188,7 +236,7 @@ def test_the_comparison_puts_each_unit_and_horizon_in_its_own_panel() -> None:
     assert spec["resolve"]["scale"]["y"] == "independent"
     # Shared across panels, the offset scale draws every bar one pixel wide.
     assert spec["resolve"]["scale"]["xOffset"] == "independent"
-    panels = {(row["panel"], row["metric"]) for row in rows_of(chart)}
+    panels = {(row["panel"], row["metric"]) for row in all_rows(chart)}
     assert panels == {
         ("NPV over the horizon, $B", "NPV"),
         ("Year 1, $B", "Token spend"),
@@ -200,7 +248,7 @@ def test_the_comparison_puts_each_unit_and_horizon_in_its_own_panel() -> None:
 def test_the_histogram_marks_the_current_scenario_with_its_percentile() -> None:
     preset = PRESETS["meta-2025"]
     simulation = simulate(preset.scenario, preset.ranges, draws=2000)
-    rows = rows_of(analysis_charts.npv_histogram(simulation))
+    rows = all_rows(analysis_charts.npv_histogram(simulation))
     (here,) = [row for row in rows if str(row.get("label", "")).startswith("This scenario")]
     assert here["x"] == pytest.approx(simulation.headline_npv_usd / 1e9)
     assert here["label"] == "This scenario: the 50th percentile"

@@ -27,7 +27,7 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.analysis import LEVERS, SETTINGS, break_evens
+from whatif.analysis import LEVERS, SETTINGS, break_evens, percentiles, simulate
 from whatif.cli import console, main
 from whatif.links import format_number
 
@@ -282,17 +282,35 @@ def test_sensitivity_json_is_sorted_by_swing_and_uses_the_presets_ranges() -> No
     assert (productivity["low"], productivity["high"]) == (100, 900)
 
 
-def test_simulate_json_reproduces_for_a_seed_and_reports_percentiles() -> None:
+def test_simulate_json_reproduces_for_a_seed_and_reports_that_simulations_percentiles() -> None:
     argv = ["simulate", "--preset", "meta-2025", "--draws", "2000", "--seed", "3", "--json"]
     first, again = json_of(argv), json_of(argv)
     assert first == again
+    preset = PRESETS["meta-2025"]
+    simulation = simulate(
+        preset.scenario, preset.ranges, draws=2000, seed=3, correlations=preset.correlations
+    )
+    r = simulation.result
+    for key, values in (
+        ("npv_usd", r.npv_usd),
+        ("roi_pct", r.roi_pct),
+        ("margin_impact_year1_pp", r.margin_impact_year1_pp),
+        ("eps_impact_year1_usd", r.eps_impact_year1_usd),
+    ):
+        assert first[key] == percentiles(values), key
+        assert list(first[key]) == ["p10", "p25", "p50", "p75", "p90"]
     npv = first["npv_usd"]
     assert npv["p10"] <= npv["p25"] <= npv["p50"] <= npv["p75"] <= npv["p90"]
-    for key in ("roi_pct", "margin_impact_year1_pp", "eps_impact_year1_usd"):
-        assert list(first[key]) == ["p10", "p25", "p50", "p75", "p90"]
-    assert 0 <= first["probability_npv_positive"] <= 1 and first["draws"] == 2000
+    assert first["probability_npv_positive"] == simulation.probability_npv_positive
+    assert (first["draws"], first["seed"]) == (2000, 3)
+    assert first["varied"] == list(simulation.varied)
+    # The preset's correlations are drawn with, and said.
+    assert [c["fields"] for c in first["correlations"]] == [
+        list(c.fields) for c in preset.correlations
+    ]
     headline = first["headline"]
-    assert headline["npv_usd"] == evaluate(PRESETS["meta-2025"].scenario).kpis.npv_usd
+    assert headline["npv_usd"] == evaluate(preset.scenario).kpis.npv_usd
+    assert headline["percentile"] == simulation.headline_percentile
     assert 0 <= headline["percentile"] <= 100
 
 

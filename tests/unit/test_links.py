@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.links import format_number, kept_params, link_params
+from whatif.links import format_number, kept_params, link_params, model_version_of
 from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
 from whatif.scenario import FIELDS, MODEL_VERSION, neutral_since
 
@@ -106,6 +107,14 @@ def test_every_link_written_now_names_model_version_3() -> None:
     assert "model_version=3" in encode_link(seed, "seed-leak", base=seed)
 
 
+def test_a_compact_link_names_only_the_fields_that_differ_from_its_preset() -> None:
+    seed = PRESETS["seed-leak"].scenario
+    dearer = seed.model_copy(update={"price_per_mtok_usd": 20.0})
+    assert encode_link(dearer, "seed-leak", base=seed) == (
+        f"preset=seed-leak&model_version={MODEL_VERSION}&price_per_mtok_usd=20"
+    )
+
+
 @pytest.mark.parametrize("case", VERSION_2["links"], ids=lambda case: case["link"][22:45])
 def test_every_presets_version_2_share_link_gives_its_version_2_numbers(
     case: dict[str, Any],
@@ -150,6 +159,7 @@ def test_an_unknown_model_version_is_ignored_with_a_warning(raw: str) -> None:
     assert decoded.model_version == MODEL_VERSION
     assert [w.param for w in decoded.warnings] == ["model_version"]
     assert "unknown model version" in decoded.warnings[0].reason
+    assert model_version_of(f"preset=seed-leak&model_version={raw}") == MODEL_VERSION
 
 
 @settings(max_examples=300, deadline=None)
@@ -189,23 +199,39 @@ def test_given_fields_override_the_preset_and_missing_ones_come_from_it() -> Non
 def test_a_full_url_with_a_fragment_reads_like_its_query_string() -> None:
     decoded = decode_link("https://whatif.example/?horizon_years=3&preset=seed-leak#kpis", PRESETS)
     assert decoded.scenario.horizon_years == 3 and decoded.preset_id == "seed-leak"
+    # The query ends at the first "#"; a "?" inside it is part of a value.
+    odd = decode_link("https://whatif.example/?horizon_years=3&colour=red?blue#a#b", PRESETS)
+    assert odd.scenario.horizon_years == 3
+    assert [(w.param, w.value) for w in odd.warnings] == [("colour", "red?blue")]
+
+
+NOT_A_NUMBER = "not a number (use plain decimals such as 12.5)"
 
 
 @pytest.mark.parametrize(
     ("query", "param", "reason"),
     [
         ("colour=blue", "colour", "unknown parameter"),
-        ("price_per_mtok_usd=abc", "price_per_mtok_usd", "not a number"),
-        ("price_per_mtok_usd=nan", "price_per_mtok_usd", "not a number"),
-        ("price_per_mtok_usd=inf", "price_per_mtok_usd", "not a number"),
+        ("price_per_mtok_usd=abc", "price_per_mtok_usd", NOT_A_NUMBER),
+        ("price_per_mtok_usd=nan", "price_per_mtok_usd", NOT_A_NUMBER),
+        ("price_per_mtok_usd=inf", "price_per_mtok_usd", NOT_A_NUMBER),
         ("price_per_mtok_usd=1e999", "price_per_mtok_usd", "not a finite number"),
         ("price_per_mtok_usd=", "price_per_mtok_usd", "empty value"),
-        ("price_per_mtok_usd=101", "price_per_mtok_usd", "outside the valid range 0 to 100"),
-        ("price_per_mtok_usd=1_0", "price_per_mtok_usd", "not a number"),
-        ("ai_users=10.5", "ai_users", "whole number"),
+        (
+            "price_per_mtok_usd=101",
+            "price_per_mtok_usd",
+            "outside the valid range 0 to 100 ($ / million tokens)",
+        ),
+        ("price_per_mtok_usd=1_0", "price_per_mtok_usd", NOT_A_NUMBER),
+        ("ai_users=10.5", "ai_users", "must be a whole number"),
         ("preset=nope", "preset", "no preset with this id"),
         ("preset=../etc/passwd", "preset", "not a valid preset id"),
-        ("revenue_busd=10", "revenue_busd", "must be at least ad_revenue_busd"),
+        (
+            "revenue_busd=10",
+            "revenue_busd",
+            "revenue_busd (10) must be at least ad_revenue_busd (196.18): "
+            "ad revenue is part of revenue",
+        ),
     ],
 )
 def test_each_unusable_parameter_is_ignored_with_a_warning_naming_it(
@@ -213,15 +239,33 @@ def test_each_unusable_parameter_is_ignored_with_a_warning_naming_it(
 ) -> None:
     decoded = decode_link(f"{query}&horizon_years=7", PRESETS)
     assert [w.param for w in decoded.warnings] == [param]
-    assert reason in decoded.warnings[0].reason
-    assert param in str(decoded.warnings[0])
+    # Word for word what the page and the CLI show.
+    assert str(decoded.warnings[0]) == f'"{query}": {reason} (ignored)'
     assert decoded.scenario.horizon_years == 7  # the rest of the link still applies
 
 
 def test_a_repeated_parameter_uses_its_last_value_and_says_so() -> None:
     decoded = decode_link("horizon_years=3&horizon_years=4", PRESETS)
     assert decoded.scenario.horizon_years == 4
-    assert decoded.warnings[0].repeated and "2 times" in decoded.warnings[0].reason
+    assert decoded.warnings[0].repeated
+    assert [str(w) for w in decoded.warnings] == [
+        '"horizon_years=3": given 2 times; the last value is used (ignored)'
+    ]
+    # An unknown parameter given twice is named once, as unknown.
+    unknown = decode_link("colour=a&colour=b", PRESETS)
+    assert [str(w) for w in unknown.warnings] == ['"colour=b": unknown parameter (ignored)']
+
+
+def test_a_mapping_of_parameters_reads_like_its_query_string() -> None:
+    # As Streamlit's query_params gives them: a value, or a list of values.
+    single = decode_link({"preset": "seed-leak", "horizon_years": "10"}, PRESETS)
+    assert (single.preset_id, single.scenario.horizon_years, single.warnings) == (
+        "seed-leak",
+        10,
+        (),
+    )
+    repeated = decode_link({"horizon_years": ["3", "10"]}, PRESETS)
+    assert repeated.scenario.horizon_years == 10 and repeated.warnings[0].repeated
 
 
 def test_a_repeated_parameter_whose_last_value_is_refused_is_named_once() -> None:
@@ -248,6 +292,8 @@ def test_exponents_and_minus_zero_are_read_as_numbers() -> None:
     decoded = decode_link("ai_users=1e3&in_house_share_pct=-0", PRESETS)
     assert decoded.warnings == ()
     assert decoded.scenario.ai_users == 1000 and decoded.scenario.in_house_share_pct == 0
+    # A plain 0, not -0: the CLI's JSON would print -0.0 and a slider "-0".
+    assert math.copysign(1, decoded.scenario.in_house_share_pct) == 1
 
 
 def test_streamlits_own_embed_parameters_pass_silently() -> None:
@@ -334,7 +380,9 @@ def test_a_link_without_a_fingerprint_decodes_as_before() -> None:
 def test_a_malformed_fingerprint_is_ignored_with_a_warning(raw: str) -> None:
     decoded = decode_link(f"preset=seed-leak&preset_fp={raw}", PRESETS)
     assert not decoded.preset_changed
-    assert [w.param for w in decoded.warnings] == ["preset_fp"]
+    assert [str(w) for w in decoded.warnings] == [
+        f'"preset_fp={raw}": not a preset fingerprint (8 hex digits) (ignored)'
+    ]
 
 
 def test_the_fingerprint_follows_every_value_of_the_preset() -> None:
@@ -344,3 +392,19 @@ def test_the_fingerprint_follows_every_value_of_the_preset() -> None:
     for spec in FIELDS:
         other = seed.model_copy(update={spec.name: getattr(seed, spec.name) + 1})
         assert fingerprint(other) != fingerprint(seed), spec.name
+
+
+def test_the_presentation_view_passes_silently_and_an_unknown_view_is_named() -> None:
+    assert decode_link("preset=seed-leak&view=present", PRESETS).warnings == ()
+    odd = decode_link("preset=seed-leak&view=slides", PRESETS)
+    assert [str(w) for w in odd.warnings] == [
+        '"view=slides": unknown view; the page is shown (ignored)'
+    ]
+
+
+def test_a_fingerprint_without_a_preset_changes_nothing() -> None:
+    decoded = decode_link("preset_fp=a03746ad&horizon_years=3", PRESETS)
+    assert not decoded.preset_changed and decoded.warnings == ()
+    # No preset named: the default preset's values, as for any link without one.
+    assert decoded.preset_id == "meta-2025" and decoded.default_preset
+    assert decoded.scenario == PRESETS["meta-2025"].scenario.model_copy(update={"horizon_years": 3})

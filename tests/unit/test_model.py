@@ -11,7 +11,16 @@ from hypothesis import given, settings
 
 from tests.strategies import scenarios
 from tests.unit.reference import VERSION_1, reference
-from whatif import FIELDS_BY_NAME, Kpis, Scenario, decode_link, evaluate, result_to_json
+from whatif import (
+    FIELDS_BY_NAME,
+    Kpis,
+    Scenario,
+    Year,
+    decode_link,
+    evaluate,
+    result_to_json,
+)
+from whatif.model import MONTHLY_SERIES
 from whatif.scenario import neutral_since
 
 # Fields a version-1 link takes at their neutral default, not from its preset.
@@ -456,12 +465,22 @@ def test_evaluate_is_finite_everywhere_in_the_valid_space(s: Scenario) -> None:
         assert year.margin_impact_pp is None or math.isfinite(year.margin_impact_pp)
 
 
-def assert_same_or_both_undefined(got: float | None, expected: float | None, abs_: float) -> None:
-    """Both None, or the same number; a ratio near its $1 cut-off may fall either side."""
-    if got is None or expected is None:
-        assert got is None and expected is None
-    else:
-        assert got == pytest.approx(expected, rel=1e-7, abs=abs_)
+# The reference's monthly rows by their own short names; the rest are Monthly's name less "_usd".
+ROW_ALIASES = {"productivity": "productivity_value_usd", "ad_lift": "ad_revenue_lift_usd"}
+KPI_NAMES = {f.name for f in fields(Kpis)}
+
+
+def monthly_name(row_key: str) -> str | None:
+    """evaluate()'s monthly series for one of the reference's row keys, if it has one."""
+    name = ROW_ALIASES.get(row_key, f"{row_key}_usd")
+    return name if name in MONTHLY_SERIES else None
+
+
+def same(actual: float | None, expected: float | None, scale: float) -> bool:
+    """Equal to rounding, and undefined (None) exactly where the reference's is."""
+    if actual is None or expected is None:
+        return actual is expected
+    return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9 * scale)
 
 
 @settings(max_examples=200, deadline=None)
@@ -469,52 +488,38 @@ def assert_same_or_both_undefined(got: float | None, expected: float | None, abs
 def test_evaluate_matches_a_literal_transcription_of_model_md(s: Scenario) -> None:
     expected = reference(s)
     result = evaluate(s)
-    scale = max(1.0, *(abs(v) for row in expected["rows"] for v in row.values()))
-    for key, series in (
-        ("baseline_revenue", result.monthly.baseline_revenue_usd),
-        ("after_tax_cash", result.monthly.after_tax_cash_usd),
-        ("token_spend", result.monthly.token_spend_usd),
-        ("productivity", result.monthly.productivity_value_usd),
-        ("ad_lift", result.monthly.ad_revenue_lift_usd),
-        ("ai_opex", result.monthly.ai_opex_usd),
-        ("capex", result.monthly.capex_usd),
-        ("depreciation", result.monthly.depreciation_usd),
-        ("net_cash", result.monthly.net_cash_usd),
-        ("operating_impact", result.monthly.operating_impact_usd),
-    ):
-        assert series == pytest.approx(
-            [r[key] for r in expected["rows"]], rel=1e-9, abs=1e-9 * scale
-        )
-    money = {"rel": 1e-9, "abs": 1e-6 * scale}
-    per_share = {"rel": 1e-9, "abs": 1e-6 * scale / (s.diluted_shares_b * 1e9)}
-    k = result.kpis
-    for got, key, tolerance in (
-        (k.npv_usd, "npv_usd", money),
-        (k.npv_after_tax_usd, "npv_after_tax_usd", money),
-        (k.book_value_end_usd, "book_value_end_usd", money),
-        (k.npv_per_share_usd, "npv_per_share_usd", per_share),
-        (k.price_impact_year1_usd, "price_impact_year1_usd", {"rel": 1e-9, "abs": 1e-3}),
-    ):
-        assert got == pytest.approx(expected[key], **tolerance), key
-    assert_same_or_both_undefined(k.roi_pct, expected["roi_pct"], abs_=1e-6)
-    for y, margin, free_cash, invested, roic in zip(
-        result.years,
-        expected["margin_impact_pp"],
-        expected["free_cash_flow_usd"],
-        expected["invested_capital_usd"],
-        expected["roic_pct"],
-        strict=True,
-    ):
-        assert_same_or_both_undefined(y.margin_impact_pp, margin, abs_=1e-6)
-        assert_same_or_both_undefined(y.roic_pct, roic, abs_=1e-6)
-        assert y.free_cash_flow_usd == pytest.approx(free_cash, **money)
-        assert y.invested_capital_usd == pytest.approx(invested, **money)
-    eps_scale = scale * 12 / (s.diluted_shares_b * 1e9)
-    assert [y.eps_impact_usd for y in result.years] == pytest.approx(
-        expected["eps_impact_usd"], rel=1e-9, abs=1e-9 * eps_scale
-    )
+    rows = expected["rows"]
+    scale = max(1.0, *(abs(v) for row in rows for v in row.values()))
+    # Every monthly series the reference computes, month by month and summed by year.
+    named = {key: monthly_name(key) for key in rows[0]}
+    compared = {key: name for key, name in named.items() if name is not None}
+    assert len(compared) >= 9, compared
+    for key, name in compared.items():
+        reference_months = [r[key] for r in rows]
+        assert getattr(result.monthly, name) == pytest.approx(
+            reference_months, rel=1e-9, abs=1e-9 * scale
+        ), name
+        if name not in Year._fields:  # a monthly step the yearly table does not show
+            continue
+        by_year = [sum(reference_months[12 * y : 12 * y + 12]) for y in range(s.horizon_years)]
+        assert [getattr(y, name) for y in result.years] == pytest.approx(
+            by_year, rel=1e-9, abs=1e-8 * scale
+        ), name
+    # Every result it computes, by the name evaluate() gives it: a KPI or a value per year
+    # (payback, on a knife edge of rounding, is checked against the cash below). Ratios
+    # (ROI, margins) are compared on a scale of their own, a percentage's.
+    results = {k: v for k, v in expected.items() if k not in ("rows", "payback_month")}
+    for key, value in results.items():
+        unit = 1e-3 if key.endswith(("_pct", "_pp")) else 12 * scale
+        if key in KPI_NAMES:
+            assert same(getattr(result.kpis, key), value, unit), key
+        else:
+            assert key in Year._fields, f"the reference's {key} is compared with nothing"
+            eps_unit = unit / (s.diluted_shares_b * 1e9) if key.startswith("eps") else unit
+            shown = [getattr(y, key) for y in result.years]
+            assert all(map(same, shown, value, [eps_unit] * len(shown))), (key, shown, value)
     # Payback may sit on a knife edge of rounding: check it against the reference's cash.
-    cumulative = np.cumsum([r["net_cash"] for r in expected["rows"]])
+    cumulative = np.cumsum([r["net_cash"] for r in rows])
     tolerance = 1e-9 * scale * len(cumulative)
     month = result.kpis.payback_month
     if month is None:
@@ -522,6 +527,23 @@ def test_evaluate_matches_a_literal_transcription_of_model_md(s: Scenario) -> No
     else:
         assert cumulative[month - 1] >= -tolerance
         assert np.all(cumulative[: month - 1] < tolerance)
+
+
+def test_each_year_1_and_final_year_kpi_is_that_years_value() -> None:
+    # A KPI named <value>_year1_<unit> or <value>_final_year_<unit> is the Year's <value>_<unit>.
+    growing = SEED_LEAK.model_copy(
+        update={"benefit_ramp_months": 24, "token_growth_pct_per_year": 50, "horizon_years": 4}
+    )
+    result = evaluate(growing)
+    checked = []
+    for name in sorted(KPI_NAMES):
+        for marker, year in (("_year1", result.years[0]), ("_final_year", result.years[-1])):
+            year_field = name.replace(marker, "")
+            if marker in name and year_field in Year._fields:
+                assert getattr(result.kpis, name) == getattr(year, year_field), name
+                checked.append(name)
+    assert len(checked) >= 10, checked
+    assert result.years[0].eps_impact_usd != result.years[-1].eps_impact_usd
 
 
 def test_json_object_has_every_contract_key_and_no_nan() -> None:
