@@ -15,8 +15,9 @@ from app.headline import headline_sliders
 from app.live_sliders import settled
 from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_kpis, render_tables
+from app.phone import phone_style
 from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
-from app.share import complete_link, render_share
+from app.share import render_share, short_link
 from app.sidebar import sidebar
 from app.state import (
     WHOLE_PAGE,
@@ -46,7 +47,7 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
     # render
     if present:
         render_kpis(result, reference, rows=TILE_ROWS_SHOWN)
-        render_presentation(result, complete_link(scenario, choice))
+        render_presentation(result, short_link(scenario, choice, base))
         return
     # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for
     # the release (`settled` is the result then).
@@ -69,6 +70,7 @@ def main() -> None:
         preset = presets.presets.get(choice)
         render_header(preset.name if preset else "Model defaults")
     else:
+        phone_style()
         st.title("What does AI spending do to our ROI and operating margin?")
     render_notices(presets, choice)
     if not present:

@@ -50,14 +50,15 @@ def render_notices(presets: PresetSet, choice: str) -> None:
 
 
 def render_description(presets: PresetSet, choice: str) -> None:
-    """The chosen preset's name, description and sources, always as text."""
+    """The chosen preset's name, description and sources, as text behind "About this
+    scenario": closed, it leaves a phone's first screen to the sliders and the KPIs."""
     preset = presets.presets.get(choice)
     if not preset:
         return
     sources = "; ".join(f"“{escape_markdown(source)}”" for source in preset.sources)
     parent = presets.presets.get(preset.extends or "")
     based = f" *Based on “{escape_markdown(parent.name)}”.*" if parent else ""
-    st.caption(
+    st.expander("About this scenario", icon=":material/info:").caption(
         f"**{escape_markdown(preset.name)}**: {escape_markdown(preset.description)}{based}"
         + (f"  \n**Sources:** {sources}" if sources else "")
     )
