@@ -17,6 +17,7 @@ from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_kpis, render_tables
 from app.phone import phone_style
 from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
+from app.room import follow, leave_if_changed, presenter, publish, read_room_param, room_link
 from app.share import render_share, short_link
 from app.sidebar import sidebar
 from app.state import (
@@ -44,10 +45,17 @@ def scenario_view(presets: PresetSet, choice: str, base: Scenario, present: bool
     # compute
     result = evaluate(scenario)
     reference = evaluate(base) if scenario != base else None
+    # a meeting: the presenter's released scenario goes to the room; a follower who
+    # changes anything leaves it
+    if not held:
+        publish(scenario, choice)
+    leave_if_changed(scenario, choice)
     # render
     if present:
         render_kpis(result, reference, rows=TILE_ROWS_SHOWN)
-        render_presentation(result, short_link(scenario, choice, base))
+        opened = presenter()
+        link = room_link(opened.room_id) if opened else short_link(scenario, choice, base)
+        render_presentation(result, link)
         return
     # While a thumb is held, the KPIs and the cash curve follow it; the rest waits for
     # the release (`settled` is the result then).
@@ -63,6 +71,9 @@ def main() -> None:
     # gather: the presets, the link (once a session), the view, the sidebar's choices
     presets = current_presets()
     read_link_once(presets)
+    read_room_param()
+    # Before the sidebar: a room's scenario may set the preset selector's choice.
+    follow(presets)
     present = presenting()
     choice, base = sidebar(presets, present)
     # render what does not depend on the sliders, then everything that does

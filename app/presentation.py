@@ -18,6 +18,7 @@ from typing import Final
 import streamlit as st
 
 from app.overview import CHARTS, render_chart
+from app.room import room_control
 from whatif import Result
 from whatif.formatting import escape_markdown
 from whatif.links import VIEW_PARAM
@@ -73,8 +74,10 @@ def presentation_toggle() -> None:
 def render_header(title: str) -> None:
     """The compact heading of the presentation view: what scenario this is, and the way out."""
     st.html(STYLE)
-    name, toggle = st.columns([5, 1], vertical_alignment="center")
+    name, room, toggle = st.columns([4, 1, 1], vertical_alignment="center")
     name.subheader(escape_markdown(title), anchor=False)
+    with room:
+        room_control("header")
     with toggle:
         presentation_toggle()
 
