@@ -31,6 +31,14 @@ PHONE_STYLE: Final = """<style>
   [data-testid="stMetric"] { padding: 0.25rem 0.5rem !important; }
   [data-testid="stMetric"] > div { gap: 0 !important; }
   [data-testid="stPopover"] { display: none !important; }
+  /* A notice and its button ("Stop following", "Reset to preset") share one row. */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stMetric"])) {
+    flex-wrap: nowrap !important; align-items: center; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stMetric"]))
+    > [data-testid="stColumn"] { min-width: 0 !important; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stMetric"]))
+    > [data-testid="stColumn"]:last-child { flex: 0 0 auto !important; width: auto !important; }
+  [data-testid="stAlert"] { padding: 0.5rem 0.75rem !important; }
   [data-testid="stTabs"] [role="tablist"] { flex-wrap: nowrap !important; overflow-x: auto; }
 }
 </style>"""
