@@ -15,6 +15,11 @@ from typing import Final
 
 import streamlit as st
 
+# A row of columns with a button and no KPI tile: a notice and its button.
+_NOTICE_ROW: Final = (
+    '[data-testid="stHorizontalBlock"]:has([data-testid="stButton"])'
+    ':not(:has([data-testid="stMetric"]))'
+)
 PHONE_STYLE: Final = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
@@ -32,16 +37,16 @@ PHONE_STYLE: Final = """<style>
   [data-testid="stMetric"] > div { gap: 0 !important; }
   [data-testid="stPopover"] { display: none !important; }
   /* A notice and its button ("Stop following", "Reset to preset") share one row. */
-  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stMetric"])) {
+  NOTICE_ROW {
     flex-wrap: nowrap !important; align-items: center; }
-  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stMetric"]))
+  NOTICE_ROW
     > [data-testid="stColumn"] { min-width: 0 !important; }
-  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stMetric"]))
+  NOTICE_ROW
     > [data-testid="stColumn"]:last-child { flex: 0 0 auto !important; width: auto !important; }
   [data-testid="stAlert"] { padding: 0.5rem 0.75rem !important; }
   [data-testid="stTabs"] [role="tablist"] { flex-wrap: nowrap !important; overflow-x: auto; }
 }
-</style>"""
+</style>""".replace("NOTICE_ROW", _NOTICE_ROW)
 
 
 def phone_style() -> None:

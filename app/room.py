@@ -43,6 +43,7 @@ POLL_S: Final = 0.2  # a released move reaches a follower within a second
 COUNT_S: Final = 2.0
 BEAT_S: Final = 2.0  # how often a follower tells the bus it is still there
 LAST_BEAT: Final = "room_last_beat"
+BANNER: Final = "room_banner"  # (status, following) as the banner last showed them
 
 log = logging.getLogger("whatif.room")
 
@@ -199,6 +200,9 @@ def _rejoin() -> None:
 
 
 def _poll(presets: PresetSet) -> None:
+    """Ask the room; rerun the whole page only when it has news for this page (a newer
+    scenario to apply, or a change of state for the banner). A poll with no news draws
+    nothing, so it costs a round trip and no drawing."""
     room_id = st.session_state.get(FOLLOWED)
     if not room_id:
         return
@@ -213,35 +217,33 @@ def _poll(presets: PresetSet) -> None:
             bus.follow(room_id, page)
             st.session_state[LAST_BEAT] = now
     except BusDownError:
-        st.session_state[STATUS] = "paused"
-        _banner(room_id)
-        return
-    if room is None:
-        # A room this page followed and the store no longer has: a restarted Redis; the
-        # presenter's page brings it back. Never seen at all: an unknown room.
-        st.session_state[STATUS] = "paused" if APPLIED in st.session_state else "unknown"
+        room, status = None, "paused"
     else:
-        st.session_state[STATUS] = "ended" if room.ended else "live"
+        if room is None:
+            # A room this page followed and the store no longer has: a restarted Redis;
+            # the presenter's page brings it back. Never seen at all: an unknown room.
+            status = "paused" if APPLIED in st.session_state else "unknown"
+        else:
+            status = "ended" if room.ended else "live"
+    st.session_state[STATUS] = status
+    # A follower who stepped out by moving a slider: the banner must say so too.
+    news = (status, st.session_state.get(FOLLOWING)) != st.session_state.get(BANNER)
+    if room is not None:
         applied = st.session_state.get(APPLIED)
         fresh = applied is None or applied[0] != room.seq
         wanted = st.session_state.get(FOLLOWING) or applied is None
-        if fresh and wanted and _apply(room, presets):
-            st.rerun(scope="app")
-    _banner(room_id)
+        news = (fresh and wanted and _apply(room, presets)) or news
+    if news:
+        st.rerun(scope="app")
 
 
 @st.fragment(run_every=timedelta(seconds=POLL_S))
-def _follow_live(presets: PresetSet) -> None:
-    _poll(presets)
-
-
-@st.fragment
-def _follow_still(presets: PresetSet) -> None:
+def _poll_room(presets: PresetSet) -> None:
     _poll(presets)
 
 
 def follow(presets: PresetSet) -> None:
-    """The follower's banner, polling the room while it is live (or paused)."""
+    """The follower's banner, and the poll of the room while it is live (or paused)."""
     status = st.session_state.get(STATUS)
     if status == "bad":
         raw = escape_markdown(str(st.query_params.get(ROOM_PARAM, ""))[:40])
@@ -251,16 +253,21 @@ def follow(presets: PresetSet) -> None:
             icon=":material/link_off:",
         )
         return
-    if not st.session_state.get(FOLLOWED) or presenter():
+    room_id = st.session_state.get(FOLLOWED)
+    if not room_id or presenter():
         return
-    if status in ("ended", "unknown"):
-        _follow_still(presets)
-    else:
-        _follow_live(presets)
+    if status is None:
+        _poll(presets)  # the first run: what the room is, before anything is drawn
+    # The banner shows what the last poll found; the next poll reruns the page if that
+    # has changed (the poll draws nothing, so its place among the elements is moot).
+    _banner(room_id)
+    if status not in ("ended", "unknown"):
+        _poll_room(presets)
 
 
 def _banner(room_id: str) -> None:
     status = st.session_state.get(STATUS)
+    st.session_state[BANNER] = (status, st.session_state.get(FOLLOWING))
     if status == "unknown":
         st.info(
             f"There is no meeting “{room_id}” (it may have ended long ago); this page works "
@@ -274,8 +281,11 @@ def _banner(room_id: str) -> None:
             icon=":material/event_available:",
         )
         return
+    # Always one container here, empty or not: an element that comes and goes would shift
+    # every later element's place, and the browser would rebuild them all (the tiles twice).
+    pause = st.container()
     if status == "paused":
-        st.warning(
+        pause.warning(
             "Live following paused: the meeting cannot be reached just now. The page keeps "
             "the last scenario and follows again when it is back.",
             icon=":material/pause_circle:",
