@@ -101,7 +101,8 @@ def _end() -> None:
 
 
 def room_control(where: str) -> None:
-    """ "Let the room follow" (or, while it does, the count and "End the meeting")."""
+    """The presenter's control: "Let the room follow", or while the room follows, how many
+    pages do and "End the meeting"."""
     if presenter() or st.session_state.get(PRESENTER) == "starting":
         _presenter_panel()
         st.button("End the meeting", key=f"room_end_{where}", on_click=_end)
@@ -136,7 +137,7 @@ def publish(scenario: Scenario, choice: str) -> None:
         if isinstance(state, Opened) and st.session_state.get(PUBLISHED) != link:
             _send(state, link)
     except BusDownError:
-        st.session_state[STATUS] = "paused"
+        return  # PENDING waits: the presenter's panel sends it when the bus is back
 
 
 def _send(opened: Opened, link: str) -> None:
@@ -146,7 +147,6 @@ def _send(opened: Opened, link: str) -> None:
         outcome = Published(0)  # the store had lost the room: it is back, showing `link`
     if isinstance(outcome, Published):
         st.session_state[PUBLISHED] = link
-        st.session_state[STATUS] = "live"
 
 
 @st.fragment(run_every=timedelta(seconds=COUNT_S))
