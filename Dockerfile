@@ -10,6 +10,7 @@ RUN pip install -r requirements.txt
 COPY .streamlit ./.streamlit
 COPY whatif ./whatif
 COPY app ./app
+COPY rooms ./rooms
 COPY assets ./assets
 COPY streamlit_app.py .
 

@@ -8,6 +8,8 @@ PORT ?= 8501
 MUTANT_JOBS ?= $(shell nproc)
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
+ZBARIMG := /usr/bin/zbarimg
+REDIS := /usr/bin/redis-server
 
 .PHONY: run test test-unit test-app test-e2e lint schema bench mutants load system-packages clean
 
@@ -31,17 +33,22 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $
 run: $(VENV)/.app-installed
 	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT)
 
-# Debian's Chromium for the browser tier (nothing downloads a browser of its own) and
-# Debian's nginx for the scale-out tests. The nginx package starts its default site
-# on port 80 when installed; the tests run their own nginx, so that one is stopped.
+# Debian's Chromium for the browser tier (nothing downloads a browser of its own),
+# Debian's nginx for the scale-out tests, zbar-tools to read the presentation view's
+# QR code from a screenshot, and redis-server for the room bus's tests. The nginx
+# package starts its default site on port 80 when installed (and redis-server may
+# start on 6379); the tests run their own on free ports, so those are stopped.
 system-packages:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="chromium"; \
 	[ -x $(NGINX) ] || missing="$$missing nginx"; \
+	[ -x $(ZBARIMG) ] || missing="$$missing zbar-tools"; \
+	[ -x $(REDIS) ] || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	    case "$$missing" in *nginx*) $(NGINX) -s quit 2>/dev/null || true;; esac; \
+	    case "$$missing" in *redis-server*) redis-cli -p 6379 shutdown nosave 2>/dev/null || true;; esac; \
 	  else \
 	    echo "missing:$$missing: run 'sudo apt-get install -y$$missing'"; exit 1; \
 	  fi; \

@@ -14,8 +14,10 @@ from app.lineage import Lineage
 from app.live_sliders import live_sliders, settled
 from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_tables
+from app.phone import phone_style
 from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
-from app.share import complete_link, render_share
+from app.room import follow, leave_if_changed, presenter, publish, read_room_param, room_link
+from app.share import render_share, short_link
 from app.sidebar import sidebar
 from app.state import (
     WHOLE_PAGE,
@@ -43,10 +45,18 @@ def scenario_view(presets: PresetSet, lineage: Lineage, present: bool) -> None:
     # compute
     result = evaluate(scenario)
     reference = evaluate(base) if scenario != base else None
+    # a meeting: the presenter's released scenario goes to the room; a follower who
+    # changes anything leaves it
+    choice = lineage.preset_id or ""
+    if not held:
+        publish(scenario, choice)
+    leave_if_changed(scenario, choice)
     # render
     if present:
         live_sliders(result, reference, base, rows=TILE_ROWS_SHOWN, chart=False, large=True)
-        render_presentation(result, complete_link(scenario, lineage.preset_id))
+        opened = presenter()
+        link = room_link(opened.room_id) if opened else short_link(scenario, choice, base)
+        render_presentation(result, link)
         return
     # While a thumb is held, the control's tiles and cash curve follow it; the rest waits
     # for the release (`settled` is the result then).
@@ -62,12 +72,16 @@ def main() -> None:
     # gather: the presets, the link (once a session), the view, the sidebar's choices
     presets = current_presets()
     read_link_once(presets)
+    read_room_param()
+    # Before the sidebar: a room's scenario may set the preset selector's choice.
+    follow(presets)
     present = presenting()
     lineage = sidebar(presets, present)
     # render what does not depend on the sliders, then everything that does
     if present:
         render_header(lineage.preset.name if lineage.preset else "Model defaults")
     else:
+        phone_style()
         st.title("What does AI spending do to our ROI and operating margin?")
     render_notices(presets, lineage.preset_id)
     if not present:

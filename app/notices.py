@@ -51,7 +51,8 @@ def render_notices(presets: PresetSet, choice: str) -> None:
 
 
 def render_description(presets: PresetSet, lineage: Lineage) -> None:
-    """The chosen preset's (or applied file's) name, description and sources, as text."""
+    """The chosen preset's (or applied file's) name, description and sources, as text behind
+    "About this scenario": closed, it leaves a phone's first screen to the sliders and KPIs."""
     preset = lineage.preset
     if not preset:
         return
@@ -61,7 +62,7 @@ def render_description(presets: PresetSet, lineage: Lineage) -> None:
     if lineage.file and lineage.parent and not parent:
         based = f" *Measured against “{escape_markdown(lineage.parent.name)}”.*"
     yours = " (your file, applied to this session only)" if lineage.file else ""
-    st.caption(
+    st.expander("About this scenario", icon=":material/info:").caption(
         f"**{escape_markdown(preset.name)}**{yours}: {escape_markdown(preset.description)}{based}"
         + (f"  \n**Sources:** {sources}" if sources else "")
     )

@@ -34,7 +34,7 @@ def render_chart(
     if height:
         spec["height"] = height
     if font_scale != 1:
-        spec["config"] = charts.scaled_fonts(font_scale)
+        spec = charts.for_big_screen(spec, font_scale)
     # A stable key and an unchanging spec let the browser swap data in place.
     suffix = "" if height is None else f"_{height}"
     where.vega_lite_chart(spec=spec, width="stretch", key=f"chart_{name}{suffix}")

@@ -1,9 +1,10 @@
 """The presentation view (`?view=present`): the page on a meeting room's big screen.
 
-Built for a 1920 x 1080 screen read from the back of the room: no sidebar and no
-intro text, the five sliders, the KPI values half again as large, one overview
-chart at a time (chosen on the page), and a QR code of the complete link in the
-corner, so everyone in the room can open the same scenario on a phone.
+Built for a 1920 x 1080 screen read from the back of the room, all of it on one
+screen without scrolling: no sidebar and no intro text, the five sliders, the KPI
+values half again as large, one overview chart at a time (chosen on the page, its
+text at least 16 px) with its answer, and beside it a QR code of the scenario's
+short link, so everyone in the room can open the same scenario on a phone.
 
 The sidebar is hidden with CSS rather than left out: Streamlit forgets a widget
 that is not drawn, and the preset selector's choice must survive the switch.
@@ -17,28 +18,31 @@ from typing import Final
 import streamlit as st
 
 from app.overview import CHARTS, render_chart
+from app.room import room_control
 from whatif import Result
 from whatif.formatting import escape_markdown
 from whatif.links import VIEW_PARAM
-from whatif.qr import qr_svg
+from whatif.qr import QUIET_ZONE, qr_svg
 
 PRESENT: Final = "present"
 TOGGLE: Final = "presentation_toggle"
 CHART: Final = "presentation_chart"
-CHART_HEIGHT: Final = 390
+CHART_HEIGHT: Final = 250
+CHART_FONT_SCALE: Final = 1.6  # Vega's smallest default text, 10 px, becomes 16 px
 TILE_ROWS_SHOWN: Final = 2  # the investor's row and the programme's: room for two
-QR_PX: Final = 150
+# A phone at the back of the room reads a code a sixth of the screen's height tall.
+QR_PX: Final = 320
 STYLE: Final = f"""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] {{ display: none !important; }}
-[data-testid="stMainBlockContainer"] {{ padding-top: 2.2rem; max-width: 100%; }}
-[data-testid="stMetricValue"] > div {{ font-size: 3.6rem !important; line-height: 1.15; }}
+[data-testid="stExpandSidebarButton"], [data-testid="stPopover"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 1rem 3rem 0; max-width: 100%; }}
+[data-testid="stMetricValue"] > div {{ font-size: 3.6rem !important; line-height: 1.1; }}
 [data-testid="stMetricLabel"] p {{ font-size: 1.15rem !important; }}
+[data-testid="stMetric"] {{ padding: 0.5rem 1rem !important; }}
 [data-testid="stSlider"] label p {{ font-size: 1.05rem !important; }}
-.whatif-qr-corner {{ position: fixed; right: 28px; bottom: 24px; z-index: 1000;
-  background: #fff; padding: 10px 10px 4px; border: 1px solid #d0d5dc; border-radius: 8px;
-  text-align: center; font-size: 0.8rem; color: #5b6470; }}
-.whatif-qr-corner img {{ width: {QR_PX}px; height: {QR_PX}px; display: block;
+[data-testid="stCaptionContainer"] {{ font-size: 1.1rem !important; }}
+.whatif-qr {{ text-align: center; font-size: 1rem; color: #5b6470; }}
+.whatif-qr img {{ width: {QR_PX}px; height: {QR_PX}px; display: block; margin: 0 auto 4px;
   image-rendering: pixelated; }}
 </style>"""
 
@@ -70,29 +74,32 @@ def presentation_toggle() -> None:
 def render_header(title: str) -> None:
     """The compact heading of the presentation view: what scenario this is, and the way out."""
     st.html(STYLE)
-    name, toggle = st.columns([5, 1], vertical_alignment="center")
+    name, room, toggle = st.columns([4, 1, 1], vertical_alignment="center")
     name.subheader(escape_markdown(title), anchor=False)
+    with room:
+        room_control("header")
     with toggle:
         presentation_toggle()
 
 
 def render_presentation(result: Result, link: str) -> None:
-    """One chart at a time, and the QR code of the complete link in the corner."""
-    # An SVG image, not inline SVG (which st.html's sanitiser removes): still vector.
-    svg = base64.b64encode(qr_svg(link).encode()).decode()
-    st.html(
-        f'<div class="whatif-qr-corner"><img alt="QR code of this scenario\'s complete link" '
-        f'src="data:image/svg+xml;base64,{svg}"/><div>Scan to open this scenario</div></div>'
+    """One chart at a time with its answer, and beside it the QR code of `link`."""
+    chart, code = st.columns([3, 1], vertical_alignment="center")
+    with chart:
+        chosen = st.segmented_control(
+            "Chart",
+            list(CHARTS),
+            default="cash",
+            format_func=lambda name: CHARTS[name][0],
+            key=CHART,
+            required=True,
+            label_visibility="collapsed",
+        )
+        render_chart(chosen or "cash", result, height=CHART_HEIGHT, font_scale=CHART_FONT_SCALE)
+    # An SVG image, not inline SVG (which st.html's sanitiser removes): still vector, with
+    # its white quiet zone drawn in, so a phone finds the code on any background.
+    svg = base64.b64encode(qr_svg(link, border=QUIET_ZONE).encode()).decode()
+    code.html(
+        f'<div class="whatif-qr"><img alt="QR code of this scenario\'s link" '
+        f'src="data:image/svg+xml;base64,{svg}"/>Scan to open this scenario</div>'
     )
-    chosen = st.segmented_control(
-        "Chart",
-        list(CHARTS),
-        default="cash",
-        format_func=lambda name: CHARTS[name][0],
-        key=CHART,
-        required=True,
-        label_visibility="collapsed",
-    )
-    # The chart leaves the bottom-right corner to the QR code.
-    chart, _ = st.columns([6, 1])
-    render_chart(chosen or "cash", result, chart, height=CHART_HEIGHT, font_scale=1.5)

@@ -11,7 +11,8 @@ from app.json_editor import render_json_editor
 from app.lineage import Lineage
 from app.state import apply_to_session, show_message
 from whatif import PresetSet, Result, Scenario, encode_link
-from whatif.presets import parse_preset_bytes
+from whatif.links import FINGERPRINT_PARAM
+from whatif.presets import fingerprint, parse_preset_bytes
 
 UPLOAD_MESSAGE: Final = "upload_message"
 SHARE_OPEN: Final = "share_open"
@@ -35,6 +36,16 @@ def complete_link(scenario: Scenario, choice: str) -> str:
     """The page's address with every field: the same numbers whatever happens to the presets."""
     base_url = (st.context.url or "").split("?")[0]
     return f"{base_url}?{encode_link(scenario, choice or None)}"
+
+
+def short_link(scenario: Scenario, preset_id: str, base: Scenario) -> str:
+    """The page's address with the preset and only the fields that differ from it (small
+    enough for a QR code read from across a room), and the preset's fingerprint, so the
+    link says so if the preset is edited later."""
+    base_url = (st.context.url or "").split("?")[0]
+    query = encode_link(scenario, preset_id or None, base=base if preset_id else None)
+    stamp = f"&{FINGERPRINT_PARAM}={fingerprint(base)}" if preset_id else ""
+    return f"{base_url}?{query}{stamp}"
 
 
 def brief_bytes(result: Result, lineage: Lineage, link: str) -> bytes:

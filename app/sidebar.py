@@ -9,6 +9,7 @@ import streamlit as st
 from app.fields import field_widget
 from app.lineage import Lineage
 from app.presentation import presentation_toggle
+from app.room import room_control
 from app.state import (
     APPLIED,
     CHOICE,
@@ -70,6 +71,7 @@ def sidebar(presets: PresetSet, present: bool) -> Lineage:
             )
         if not present:
             presentation_toggle()
+            room_control("sidebar")
         # Lazy: its 19 inputs are drawn only while it is open (see README, Performance).
         advanced = st.expander("Advanced assumptions", key=ADVANCED_OPEN, on_change="rerun")
         if advanced.open:

@@ -22,6 +22,7 @@ from typing import Final
 
 from playwright.async_api import Browser, Page, async_playwright
 
+from bench import meeting
 from bench.balanced import Balancer
 from bench.browser import DONE_JS, QUIET_MS, RECORDER_JS, VIEWPORT
 from bench.measure import Figure, figure, table
@@ -174,11 +175,12 @@ def run() -> list[Figure]:
     balancer = Balancer(replicas)
     try:
         query = encode_link(scenario, "seed-leak") if scenario else ""
-        return asyncio.run(_run(balancer, f"{balancer.url}?{query}"))
+        figures = asyncio.run(_run(balancer, f"{balancer.url}?{query}"))
     finally:
         balancer.stop()
         for replica in replicas:
             replica.stop()
+    return [*figures, *meeting.run()]
 
 
 if __name__ == "__main__":

@@ -88,19 +88,23 @@ def free_port() -> int:
 
 
 class Server:
-    """One `streamlit run SCRIPT` on a free loopback port, until stop()."""
+    """One `streamlit run SCRIPT` on a free loopback port, until stop(); with `redis_url`,
+    its meetings' rooms are kept in that Redis (shared with other replicas)."""
 
     def __init__(
         self,
         script: str = "streamlit_app.py",
         presets_dir: Path | None = None,
         port: int | None = None,
+        redis_url: str | None = None,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if presets_dir is not None:
             env["WHATIF_PRESETS_DIR"] = str(presets_dir)
+        if redis_url is not None:
+            env["WHATIF_REDIS_URL"] = redis_url
         self.process = subprocess.Popen(
             [
                 sys.executable,

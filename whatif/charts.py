@@ -41,14 +41,35 @@ Spec = dict[str, Any]
 Rows = list[dict[str, Any]]
 
 
-def scaled_fonts(factor: float) -> Spec:
-    """A Vega-Lite config whose text is `factor` times Vega's default sizes (for a big screen)."""
-    return {
+def for_big_screen(spec: Spec, factor: float) -> Spec:
+    """`spec` for a wide screen read from afar: all its text `factor` times larger (Vega's
+    defaults through the config, and every size the spec sets itself, such as titles and
+    labels on marks), and legends beside the plot rather than under it, where a wide
+    screen has room and a short one has none."""
+
+    def scaled(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: resized(key, value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [scaled(item) for item in node]
+        return node
+
+    def resized(key: str, value: Any) -> Any:
+        if key.lower().endswith("fontsize") and isinstance(value, int | float):
+            return value * factor
+        if key == "legend" and isinstance(value, dict):
+            beside = {k: v for k, v in value.items() if k != "columns"}
+            return scaled({**beside, "orient": "right"})
+        return scaled(value)
+
+    config = {
         "axis": {"labelFontSize": 10 * factor, "titleFontSize": 11 * factor},
         "legend": {"labelFontSize": 10 * factor, "titleFontSize": 11 * factor},
         "title": {"fontSize": 15 * factor, "subtitleFontSize": 12 * factor},
         "text": {"fontSize": 11 * factor},
     }
+    bigger: Spec = scaled(spec)
+    return {**bigger, "config": {**bigger.get("config", {}), **config}}
 
 
 def scale(names: list[str]) -> alt.Scale:
@@ -118,6 +139,12 @@ BRIDGE_STEPS: Final = (
 )
 
 
+# Below this plot width (a phone) the bridge's eight step names stand upright and its
+# amounts go, so no two labels overlap; the tooltip still gives each amount.
+NARROW_PX: Final = 560
+_NARROW: Final = f"width < {NARROW_PX}"
+
+
 @compiled
 def _bridge_template() -> alt.Chart | alt.LayerChart:
     base = _named("bridge").encode(
@@ -127,14 +154,17 @@ def _bridge_template() -> alt.Chart | alt.LayerChart:
             title="Year-1 operating income, step by step",
             # "+ Ad growth" on two lines ("+", "Ad growth"): eight steps fit half a page.
             axis=alt.Axis(
-                labelAngle=0,
+                labelAngle=alt.ExprRef(f"{_NARROW} ? -90 : 0"),
+                labelAlign=alt.ExprRef(f"{_NARROW} ? 'right' : 'center'"),
+                labelBaseline=alt.ExprRef(f"{_NARROW} ? 'middle' : 'top'"),
                 labelOverlap=False,
-                labelExpr="indexof('+−=', slice(datum.label, 0, 1)) >= 0"
+                labelExpr=f"{_NARROW} ? datum.label : "
+                "indexof('+−=', slice(datum.label, 0, 1)) >= 0"
                 " ? [slice(datum.label, 0, 1), slice(datum.label, 2)] : datum.label",
             ),
         ),
     )
-    bars = base.mark_bar(size=46).encode(
+    bars = base.mark_bar(width=alt.RelativeBandSize(0.7)).encode(
         y=alt.Y("start_b:Q", title="USD billions, year 1"),
         y2="end_b:Q",
         color=alt.Color("quantity:N", scale=scale([q for q, _ in BRIDGE_STEPS]), legend=None),
@@ -144,9 +174,9 @@ def _bridge_template() -> alt.Chart | alt.LayerChart:
             alt.Tooltip("total_text:N", title="Running total"),
         ],
     )
-    labels = base.mark_text(dy=-8, fontSize=12, fontWeight="bold").encode(
-        y=alt.Y("top_b:Q"), text="amount_text:N"
-    )
+    labels = base.mark_text(
+        dy=-8, fontSize=12, fontWeight="bold", opacity=alt.ExprRef(f"{_NARROW} ? 0 : 1")
+    ).encode(y=alt.Y("top_b:Q"), text="amount_text:N")
     return finish(
         alt.LayerChart(layer=[bars, labels]), title("Where does year-1 operating income go?")
     )

@@ -72,10 +72,19 @@ VIEW_PARAM: Final = "view"  # the page's layout, not the scenario: `view=present
 VIEWS: Final = frozenset({"present"})
 COMPARE_PARAM: Final = "compare"  # the Compare tab's scenario set: preset ids, comma-separated
 WEIGHTS_PARAM: Final = "weights"  # and their probability weights, percent
+ROOM_PARAM: Final = "room"  # a meeting to follow (checked by rooms.check_room_id, not here)
 _FINGERPRINT: Final = re.compile(rf"[0-9a-f]{{{FINGERPRINT_CHARS}}}")
 PASS_THROUGH: Final = frozenset({"embed", "embed_options"})
 _OWN_PARAMS: Final = frozenset(
-    {PRESET_PARAM, VERSION_PARAM, FINGERPRINT_PARAM, VIEW_PARAM, COMPARE_PARAM, WEIGHTS_PARAM}
+    {
+        PRESET_PARAM,
+        VERSION_PARAM,
+        FINGERPRINT_PARAM,
+        VIEW_PARAM,
+        COMPARE_PARAM,
+        WEIGHTS_PARAM,
+        ROOM_PARAM,
+    }
 )
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 

@@ -31,7 +31,7 @@ def test_presenting_shows_the_kpis_one_chart_and_a_qr_code_and_no_intro(page: Pa
     assert "When does the AI spend pay back?" in chart_titles(app)[0]
     assert not app.title and not app.get("tabs") and not app.code  # no intro, tabs or share
     html = " ".join(h.proto.body for h in app.get("html"))
-    assert "whatif-qr-corner" in html and "data:image/svg+xml;base64," in html
+    assert "whatif-qr" in html and "data:image/svg+xml;base64," in html
     assert "Meta FY2025, evidence-based" in app.subheader[0].value.replace("\\", "")
 
 

@@ -60,6 +60,43 @@ def test_each_overview_chart_is_valid_vega_lite_with_finite_rows(
     assert drawing.caption and spec["title"]["text"].endswith("?")
 
 
+def _font_sizes(node: object) -> list[float]:
+    if isinstance(node, dict):
+        own = [v for k, v in node.items() if k.lower().endswith("fontsize")]
+        return own + [size for v in node.values() for size in _font_sizes(v)]
+    if isinstance(node, list):
+        return [size for item in node for size in _font_sizes(item)]
+    return []
+
+
+def _legends(node: object) -> list[dict[str, object]]:
+    if isinstance(node, dict):
+        own = [node["legend"]] if isinstance(node.get("legend"), dict) else []
+        return own + [legend for v in node.values() for legend in _legends(v)]
+    if isinstance(node, list):
+        return [legend for item in node for legend in _legends(item)]
+    return []
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=lambda b: b.__name__)
+def test_on_the_big_screen_every_chart_text_is_16_px_or_more_and_legends_sit_beside(
+    builder: Callable[[Result], charts.Drawing],
+) -> None:
+    drawing = builder(evaluate(Scenario()))
+    big = charts.for_big_screen(drawing.to_dict(), 1.6)
+    (alt.LayerChart if "layer" in big else alt.Chart).from_dict(big)  # still valid
+    assert min(_font_sizes({**big, "datasets": {}})) >= 16
+    legends = [legend for legend in _legends(big) if legend.get("orient")]
+    assert all(legend["orient"] == "right" for legend in legends)
+
+
+def test_the_bridge_stands_its_step_names_upright_and_drops_amounts_when_narrow() -> None:
+    spec = charts.income_bridge(evaluate(Scenario())).spec
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == {"expr": f"width < {charts.NARROW_PX} ? -90 : 0"}
+    assert spec["layer"][1]["mark"]["opacity"] == {"expr": f"width < {charts.NARROW_PX} ? 0 : 1"}
+
+
 def test_a_chart_spec_is_the_same_for_every_scenario_only_rows_differ() -> None:
     a = charts.income_bridge(evaluate(Scenario()))
     b = charts.income_bridge(evaluate(PRESETS["seed-leak"].scenario))

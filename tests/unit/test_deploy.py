@@ -36,13 +36,23 @@ def test_compose_runs_two_replicas_with_health_checks_behind_nginx() -> None:
         replica = services[name]
         assert HEALTH in " ".join(replica["healthcheck"]["test"])
         assert str(PORT) in " ".join(replica["healthcheck"]["test"]) + str(replica["expose"])
-        assert set(replica["environment"]) == {"WHATIF_PRESETS_DIR", "WHATIF_PRICEBOOK"}
+        assert set(replica["environment"]) == {
+            "WHATIF_PRESETS_DIR",
+            "WHATIF_PRICEBOOK",
+            "WHATIF_REDIS_URL",
+        }
+        assert replica["environment"]["WHATIF_REDIS_URL"] == "redis://redis:6379/0"
         assert all(volume.endswith(":ro") for volume in replica["volumes"])
     assert services["nginx"]["depends_on"]["whatif-1"]["condition"] == "service_healthy"
+    assert "--save" in services["redis"]["command"]  # rooms are not kept across restarts
 
 
 def test_kubernetes_probes_resources_service_and_cookie_affinity() -> None:
-    by_kind = {d["kind"]: d for d in documents(DEPLOY / "k8s" / "whatif.yaml")}
+    by_kind = {
+        d["kind"]: d
+        for d in documents(DEPLOY / "k8s" / "whatif.yaml")
+        if not d["metadata"]["name"].endswith("-redis")
+    }
     assert {"Deployment", "Service", "Ingress"} <= set(by_kind)
     deployment = by_kind["Deployment"]["spec"]
     assert deployment["replicas"] >= 2
@@ -52,13 +62,31 @@ def test_kubernetes_probes_resources_service_and_cookie_affinity() -> None:
         assert container[probe]["httpGet"] == {"path": HEALTH, "port": "http"}
     assert container["resources"]["requests"]["memory"] == "256Mi"
     env = {e["name"]: e["value"] for e in container["env"]}
-    assert set(env) == {"WHATIF_PRESETS_DIR", "WHATIF_PRICEBOOK"}
+    assert set(env) == {"WHATIF_PRESETS_DIR", "WHATIF_PRICEBOOK", "WHATIF_REDIS_URL"}
     mounts = container["volumeMounts"]
     assert all(m["readOnly"] for m in mounts)
     assert any(env["WHATIF_PRESETS_DIR"] == m["mountPath"] for m in mounts)
     assert by_kind["Service"]["spec"]["ports"][0]["targetPort"] == "http"
     annotations = by_kind["Ingress"]["metadata"]["annotations"]
     assert annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+
+
+def test_kubernetes_replicas_share_rooms_through_a_redis_service() -> None:
+    redis = {
+        d["kind"]: d
+        for d in documents(DEPLOY / "k8s" / "whatif.yaml")
+        if d["metadata"]["name"] == "whatif-redis"
+    }
+    service = redis["Service"]["spec"]["ports"][0]
+    (deployment,) = [
+        d
+        for d in documents(DEPLOY / "k8s" / "whatif.yaml")
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == "whatif"
+    ]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["WHATIF_REDIS_URL"] == f"redis://whatif-redis:{service['port']}/0"
+    assert "--save" in redis["Deployment"]["spec"]["template"]["spec"]["containers"][0]["args"]
 
 
 def test_the_nginx_config_upgrades_websockets_hashes_a_cookie_and_retries_a_dead_replica() -> None:

@@ -1,0 +1,111 @@
+"""A meeting under AppTest: the presenter's room, the pages that follow it, bad rooms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from streamlit.testing.v1 import AppTest
+
+from app.room import room_bus
+from rooms import Published
+from rooms.port import ID_CHARS
+from tests.app.live import move
+from whatif import Scenario, encode_link, evaluate, load_presets
+from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.summary import kpi_tiles
+
+Page = Callable[..., AppTest]
+PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
+SEED = PRESETS["seed-leak"].scenario
+AT_6 = SEED.model_copy(update={"price_per_mtok_usd": 6.0})
+AT_8 = SEED.model_copy(update={"price_per_mtok_usd": 8.0})
+
+
+def tiles(scenario: Scenario) -> dict[str, str]:
+    return {t.label: t.value for t in kpi_tiles(evaluate(scenario))}
+
+
+def shown(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def texts(app: AppTest) -> str:
+    return " ".join(str(e.value) for e in [*app.info, *app.warning, *app.caption])
+
+
+def test_the_presenter_starts_a_room_and_each_settled_move_reaches_it(page: Page) -> None:
+    app = page(preset="seed-leak")
+    app.button(key="room_start_sidebar").click().run()
+    room_id = app.query_params["room"]
+    assert len(room_id) == ID_CHARS and "secret" not in str(app.query_params)
+    room = room_bus().read(room_id)
+    assert room and room.link == encode_link(SEED, "seed-leak")
+    move(app, "price_per_mtok_usd", 6.0)
+    room = room_bus().read(room_id)
+    assert room and room.link == encode_link(AT_6, "seed-leak") and room.seq == 1
+    assert "0 pages follow this scenario" in texts(app)
+    # Ending the meeting leaves the address bar, and the room keeps its last scenario.
+    app.button(key="room_end_sidebar").click().run()
+    assert "room" not in app.query_params
+    room = room_bus().read(room_id)
+    assert room and room.ended and room.link == encode_link(AT_6, "seed-leak")
+
+
+def test_a_page_on_the_room_link_follows_the_presenter_and_can_step_out(page: Page) -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    app = page(room=opened.room_id)
+    assert not app.exception
+    assert "Following the presenter" in texts(app) and shown(app) == tiles(AT_6)
+    bus.publish(opened.room_id, opened.secret, encode_link(AT_8, "seed-leak"))
+    app.run()
+    assert shown(app) == tiles(AT_8)
+    # A follower who moves a slider explores alone; the presenter's next move passes by.
+    move(app, "price_per_mtok_usd", 5.0)
+    bus.publish(opened.room_id, opened.secret, encode_link(AT_6, "seed-leak"))
+    app.run()
+    assert "exploring on your own" in texts(app)
+    assert shown(app) == tiles(SEED.model_copy(update={"price_per_mtok_usd": 5.0}))
+    rejoin = next(b for b in app.button if b.label == "Rejoin")
+    rejoin.click().run()
+    app.run()
+    assert "Following the presenter" in texts(app) and shown(app) == tiles(AT_6)
+    stop = next(b for b in app.button if b.label == "Stop following")
+    stop.click().run()
+    bus.publish(opened.room_id, opened.secret, encode_link(AT_8, "seed-leak"))
+    app.run()
+    assert shown(app) == tiles(AT_6)
+
+
+def test_a_hostile_or_forged_message_changes_nothing(page: Page) -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    app = page(room=opened.room_id)
+    # The presenter's own secret, but a value the link codec refuses: not applied at all.
+    hostile = encode_link(AT_8, "seed-leak").replace(
+        "price_per_mtok_usd=8", "price_per_mtok_usd=1e9"
+    )
+    assert isinstance(bus.publish(opened.room_id, opened.secret, hostile), Published)
+    app.run()
+    assert not app.exception and shown(app) == tiles(AT_6)
+    # Without the secret: refused by the bus.
+    bus.publish(opened.room_id, "forged", encode_link(AT_8, "seed-leak"))
+    app.run()
+    assert shown(app) == tiles(AT_6)
+
+
+def test_an_ended_room_shows_its_last_scenario_and_says_so(page: Page) -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_8, "seed-leak"))
+    bus.end(opened.room_id, opened.secret)
+    app = page(room=opened.room_id)
+    assert "The meeting has ended" in texts(app) and shown(app) == tiles(AT_8)
+
+
+def test_an_unknown_or_malformed_room_is_named_and_the_page_still_works(page: Page) -> None:
+    unknown = page(preset="seed-leak", room="A" * ID_CHARS)
+    assert not unknown.exception and f"no meeting “{'A' * ID_CHARS}”" in texts(unknown)
+    assert shown(unknown) == tiles(SEED)
+    bad = page(preset="seed-leak", room="<script>")
+    assert not bad.exception and "is not a room of this page" in texts(bad)
+    assert shown(bad) == tiles(SEED)

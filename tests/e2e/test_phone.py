@@ -1,0 +1,69 @@
+"""The page on a phone (390 x 844): the first KPI row on the first screen, charts whose
+labels never overlap, tabs that stay in their own row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from bench.served import Server
+from tests.e2e.conftest import SHOTS, settle
+from whatif.summary import TILE_ROWS
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+
+# The boxes of each chart's texts, and which two of them overlap (beyond a pixel's rounding).
+OVERLAPS_JS = """() => [...document.querySelectorAll('.vega-embed svg')].map(svg => {
+    const boxes = [...svg.querySelectorAll('text')]
+        .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0'
+            && t.getAttribute('opacity') !== '0')
+        .map(t => [t.textContent, t.getBoundingClientRect()]);
+    const hits = [];
+    boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (x > 1 && y > 1) hits.push(a + ' / ' + b);
+    }));
+    return hits;
+}).flat()"""
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)  # type: ignore[arg-type]
+    yield context.new_page()
+    context.close()
+
+
+def test_a_phone_sees_the_first_kpi_row_on_its_first_screen(
+    phone: Page, app_server: Server
+) -> None:
+    phone.goto(app_server.url + "?preset=meta-2025")
+    settle(phone)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "phone-390x844-first-screen.png"))
+    first_row = phone.get_by_test_id("stMetric").all()[: TILE_ROWS[0]]
+    for tile in first_row:
+        box = tile.bounding_box()
+        assert box and box["y"] + box["height"] <= PHONE["height"], tile.inner_text()
+    # The preset's description waits, closed, behind "About this scenario".
+    expect(phone.get_by_text("About this scenario")).to_be_visible()
+    expect(phone.get_by_text("The central case.", exact=False)).to_be_hidden()
+    # The page never scrolls sideways; the tabs scroll within their own row.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    tabs = phone.get_by_role("tablist").first.bounding_box()
+    assert tabs and tabs["x"] >= 0 and tabs["x"] + tabs["width"] <= PHONE["width"]
+
+
+def test_no_two_chart_labels_overlap_on_a_phone(phone: Page, app_server: Server) -> None:
+    phone.goto(app_server.url + "?preset=meta-2025")
+    settle(phone)
+    overview = phone.get_by_role("tabpanel").first
+    overview.scroll_into_view_if_needed()
+    phone.wait_for_timeout(500)  # the charts' resize to the phone's width
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    overview.screenshot(path=str(SHOTS / "phone-390x844-charts.png"))
+    assert phone.evaluate(OVERLAPS_JS) == []
