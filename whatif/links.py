@@ -324,12 +324,15 @@ def _once(warnings: list[LinkWarning]) -> tuple[LinkWarning, ...]:
 
 def kept_params(params: Params) -> dict[str, str]:
     """What of a link the page's address keeps as it came, once each (its last value):
-    a known `view` and the Compare tab's set. The preset, its fingerprint, the model
+    a known `view`, the Compare tab's set and the meeting room (the page checks the room
+    id itself, and names a bad one). The preset, its fingerprint, the model
     version and the fields are written anew from what the link means, Streamlit keeps
     its embed flags, and every other parameter was ignored (and named in a warning)."""
     grouped = _group(parse_params(params))
     kept: dict[str, str] = {
-        key: grouped[key][-1] for key in (COMPARE_PARAM, WEIGHTS_PARAM) if key in grouped
+        key: grouped[key][-1]
+        for key in (COMPARE_PARAM, WEIGHTS_PARAM, ROOM_PARAM)
+        if key in grouped
     }
     if VIEW_PARAM in grouped and grouped[VIEW_PARAM][-1] in VIEWS:
         kept[VIEW_PARAM] = grouped[VIEW_PARAM][-1]

@@ -10,6 +10,7 @@ from app.room import room_bus
 from rooms import Published
 from rooms.port import ID_CHARS
 from tests.app.live import move
+from tests.app.live import tiles as control_tiles
 from whatif import Scenario, encode_link, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import kpi_tiles
@@ -26,7 +27,8 @@ def tiles(scenario: Scenario) -> dict[str, str]:
 
 
 def shown(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    """The tiles the live control shows."""
+    return {t.label: t.value for t in control_tiles(app)}
 
 
 def texts(app: AppTest) -> str:
