@@ -85,6 +85,25 @@ def tile_value(page: Page, label: str) -> Locator:
     return page.get_by_role("group", name=label, exact=True).locator(".tile-value")
 
 
+def tab_metrics(page: Page) -> dict[str, str]:
+    """The metrics of the analysis tabs (label -> shown value), beside the control's tiles."""
+    return {
+        metric.get_by_test_id("stMetricLabel").inner_text().strip(): metric.get_by_test_id(
+            "stMetricValue"
+        )
+        .inner_text()
+        .strip()
+        for metric in page.get_by_test_id("stTabs").get_by_test_id("stMetric").all()
+    }
+
+
+def open_about(page: Page) -> None:
+    """Open "About this scenario", where the preset's description and sources wait."""
+    about = page.get_by_test_id("stExpander").filter(has_text="About this scenario")
+    about.get_by_text("About this scenario", exact=True).click()
+    expect(about.get_by_test_id("stExpanderDetails")).to_be_visible()
+
+
 def kpis(page: Page) -> dict[str, str]:
     """KPI label -> shown value, as an executive reads them."""
     labels = page.locator(".tile-label").all_inner_texts()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from bench.served import Server, slider
-from tests.e2e.conftest import expected, kpis, open_share, query, settle, upload
+from tests.e2e.conftest import expected, kpis, open_about, open_share, query, settle, upload
 from whatif import load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR, fingerprint
 
@@ -122,6 +122,7 @@ def test_hostile_text_in_link_names_and_preset_sources_is_shown_as_text(
         name = quote(f"<img src=x onerror='{XSS}'>")
         page.goto(f"{server.url}?preset=hostile&{name}=1")
         settle(page)
+        open_about(page)
         expect(page.get_by_text("[click me](javascript:alert(1))", exact=False)).to_be_visible()
         expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text("<img src=x")
         page.get_by_text("click me", exact=False).first.click()
