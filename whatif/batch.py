@@ -86,7 +86,7 @@ def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     rate = c["discount_rate_pct"] / 100
     discounted = in_horizon * discount_factors(rate, m)
     f = flows(c, m)
-    whole, present_value, first = f.totals(in_horizon), f.totals(discounted), f.totals(year1)
+    whole, present_value, first = f.totals(in_horizon, discounted, year1)
 
     book_value = whole.book_value
     book_value_pv = book_value / (1 + rate) ** horizon

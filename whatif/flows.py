@@ -48,12 +48,18 @@ class Flow(NamedTuple):
         """The monthly values, USD."""
         return np.asarray(self.amount * self.shape)
 
-    def total(self, weights: Array) -> Array:
-        """The weighted sum over the months, per scenario (weights broadcast to the shape)."""
-        # einsum multiplies and sums in one pass, without a months-wide temporary (and
-        # without BLAS, whose threads only contend on a busy two-core machine).
-        shape, weights = np.broadcast_arrays(self.shape, weights)
-        return np.asarray(self.amount * np.einsum("...m,...m->...", shape, weights)[..., None])
+
+def weighted_sums(shape: Array, weights: tuple[Array, ...]) -> list[Array]:
+    """The sum over the months of `shape` times each of `weights`, per scenario ((rows, 1)).
+
+    einsum multiplies and sums in one pass, without a months-wide temporary (and without
+    BLAS, whose threads only contend on a busy two-core machine). When every weight is one
+    row shared by all scenarios (as in Monte Carlo), the shape is read once for all of them.
+    """
+    if all(w.ndim == 2 and w.shape[0] == 1 for w in weights):
+        stacked = np.einsum("...m,km->...k", shape, np.vstack(weights))
+        return [stacked[..., k : k + 1] for k in range(len(weights))]
+    return [np.einsum("...m,...m->...", *np.broadcast_arrays(shape, w))[..., None] for w in weights]
 
 
 class Totals(NamedTuple):
@@ -130,9 +136,20 @@ class Flows(NamedTuple):
         """Each quantity month by month."""
         return Totals(*(flow.series() for flow in self))
 
-    def totals(self, weights: Array) -> Totals:
-        """Each quantity's weighted sum over the months, per scenario."""
-        return Totals(*(flow.total(weights) for flow in self))
+    def totals(self, *weights: Array) -> tuple[Totals, ...]:
+        """Each quantity's weighted sums over the months, per scenario, one Totals a weight.
+
+        Flows that share a shape (vendor and in-house tokens, an ad lift's revenue and
+        profit) share its sums.
+        """
+        sums: dict[int, list[Array]] = {}
+        for flow in self:
+            if id(flow.shape) not in sums:
+                sums[id(flow.shape)] = weighted_sums(flow.shape, weights)
+        return tuple(
+            Totals(*(np.asarray(flow.amount * sums[id(flow.shape)][k]) for flow in self))
+            for k in range(len(weights))
+        )
 
 
 def life_months(life_years: Number) -> Number:

@@ -190,8 +190,11 @@ def _year_sums(monthly: Monthly) -> Any:
     return np.moveaxis(sums, 0, -1).tolist()
 
 
+_AT: Final = {name: i for i, name in enumerate(MONTHLY_SERIES)}  # a series' place in a year
+
+
 def _years(s: Scenario, per_year: list[list[float]]) -> tuple[Year, ...]:
-    at = {name: MONTHLY_SERIES.index(name) for name in MONTHLY_SERIES}
+    at = _AT
     margin_pct = s.operating_margin_pct
     years = []
     invested_before = 0.0
@@ -233,14 +236,14 @@ def _payback_month(net_cash_usd: Series) -> int | None:
 
 
 def _present_value(
-    s: Scenario, monthly_usd: Series, months: Series, book_value_usd: float
+    s: Scenario, monthly_usd: Series, discounts: Series, book_value_usd: float
 ) -> float:
-    """MODEL.md's NPV of a monthly cash series: each month discounted at its end, plus the
-    book value left at the horizon, discounted from its end."""
+    """MODEL.md's NPV of a monthly cash series: each month discounted at its end (by
+    `discounts`, `whatif.flows.discount_factors`), plus the book value left at the horizon,
+    discounted from its end."""
     rate = s.discount_rate_pct / 100
     return (
-        float((monthly_usd * discount_factors(rate, months)).sum())
-        + book_value_usd / (1 + rate) ** s.horizon_years
+        float((monthly_usd * discounts).sum()) + book_value_usd / (1 + rate) ** s.horizon_years
     )
 
 
@@ -250,7 +253,8 @@ def _kpis(
     book_value_end = float(series.book_value.sum())
     costs = float(series.cash_costs.sum())
     net_cash = monthly.net_cash_usd
-    npv_after_tax = _present_value(s, monthly.after_tax_cash_usd, months, book_value_end)
+    discounts = discount_factors(s.discount_rate_pct / 100, months)
+    npv_after_tax = _present_value(s, monthly.after_tax_cash_usd, discounts, book_value_end)
     first = years[0]
     users = s.ai_users
     per_user = first.token_spend_usd / users if users else None
@@ -268,7 +272,7 @@ def _kpis(
         margin_impact_final_year_pp=years[-1].margin_impact_pp,
         # Benefits (with the book value left) less costs: net cash plus the book value.
         roi_pct=_ratio_pct(float(net_cash.sum()) + book_value_end, costs),
-        npv_usd=_present_value(s, net_cash, months, book_value_end),
+        npv_usd=_present_value(s, net_cash, discounts, book_value_end),
         payback_month=_payback_month(net_cash),
         book_value_end_usd=book_value_end,
         ai_opex_year1_usd=first.ai_opex_usd,
