@@ -242,9 +242,7 @@ def _present_value(
     `discounts`, `whatif.flows.discount_factors`), plus the book value left at the horizon,
     discounted from its end."""
     rate = s.discount_rate_pct / 100
-    return (
-        float((monthly_usd * discounts).sum()) + book_value_usd / (1 + rate) ** s.horizon_years
-    )
+    return float((monthly_usd * discounts).sum()) + book_value_usd / (1 + rate) ** s.horizon_years
 
 
 def _kpis(
