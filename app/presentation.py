@@ -36,10 +36,6 @@ STYLE: Final = f"""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stPopover"] {{ display: none !important; }}
 [data-testid="stMainBlockContainer"] {{ padding: 1rem 3rem 0; max-width: 100%; }}
-[data-testid="stMetricValue"] > div {{ font-size: 3.6rem !important; line-height: 1.1; }}
-[data-testid="stMetricLabel"] p {{ font-size: 1.15rem !important; }}
-[data-testid="stMetric"] {{ padding: 0.5rem 1rem !important; }}
-[data-testid="stSlider"] label p {{ font-size: 1.05rem !important; }}
 [data-testid="stCaptionContainer"] {{ font-size: 1.1rem !important; }}
 .whatif-qr {{ text-align: center; font-size: 1rem; color: #5b6470; }}
 .whatif-qr img {{ width: {QR_PX}px; height: {QR_PX}px; display: block; margin: 0 auto 4px;
