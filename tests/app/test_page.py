@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.live import control_data, move, tiles
 from tests.app.live import story as live_story
+from tests.samples import DEFAULT_TILES
 from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import Scenario, evaluate, load_presets
 from whatif.formatting import format_kpi
@@ -22,26 +23,6 @@ from whatif.summary import kpi_tiles
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 Page = Callable[..., AppTest]
-
-# The tiles of the bare address (the default preset, meta-2025) as a reader sees them, written
-# by hand, not by the page's formatter: the one place to update when that preset or the model
-# changes its numbers.
-DEFAULT_TILES = {
-    # The investor row: per share, the price, earnings, return on capital.
-    "Value per share, after tax": "-$12.86",
-    "Share-price effect at 22.5x P/E": "+$7.09",  # 22.5 x the +$0.32 of EPS
-    "EPS impact, year 1 ($ / share)": "+$0.32",
-    "ROIC, year 5 (hurdle 9%)": "2.5%",
-    # The programme row.
-    "NPV at 9%": "-$30.2B",
-    "ROI over 5 years": "6.6%",
-    "Payback": "> 5 years",
-    "Margin impact, year 1": "-0.95 pp",
-    # The token row.
-    "Token spend, year 1": "$3.17B",
-    "Token cost per user-hour": "$19.30",
-    "Free cash flow, year 1": "-$66.3B",
-}
 
 
 def shown_kpis(app: AppTest) -> dict[str, str]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -27,6 +28,7 @@ from tests.e2e.conftest import (
     tab_metrics,
     tile_value,
 )
+from tests.samples import DEFAULT_TILES
 from tests.unit.reference import VERSION_1, VERSION_2
 from whatif import Scenario, load_presets
 from whatif.formatting import format_kpi
@@ -37,20 +39,6 @@ PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
 
 # What a reader sees, written by hand rather than by the page's formatter: the one place to
 # update when the presets or the model change these numbers.
-# The bare address: the default preset, meta-2025.
-DEFAULT_TILES = {
-    "Value per share, after tax": "-$12.86",
-    "Share-price effect at 22.5x P/E": "+$7.09",
-    "EPS impact, year 1 ($ / share)": "+$0.32",
-    "ROIC, year 5 (hurdle 9%)": "2.5%",
-    "NPV at 9%": "-$30.2B",
-    "ROI over 5 years": "6.6%",
-    "Payback": "> 5 years",
-    "Margin impact, year 1": "-0.95 pp",
-    "Token spend, year 1": "$3.17B",
-    "Token cost per user-hour": "$19.30",
-    "Free cash flow, year 1": "-$66.3B",
-}
 # The seed-leak preset's Uncertainty tab: its seeded Monte Carlo of NPV.
 SEED_LEAK_UNCERTAINTY = {
     "NPV, P10": "$91.2B",
@@ -268,32 +256,26 @@ def test_the_page_shows_the_numbers_the_cli_prints_for_the_same_link(
     assert kpis(page) == cli
 
 
-def test_a_version_1_share_link_keeps_its_numbers_and_the_address_bar_keeps_that_meaning(
-    page: Page, app_server: Server, browser: Browser
+@pytest.mark.parametrize(
+    ("links", "implied"),
+    [
+        # meta-2025 now ramps over 12 months; a version-1 link predates that.
+        (VERSION_1, "benefit_ramp_months=0"),
+        # It now charges half its capex to the programme; a version-2 link predates that.
+        (VERSION_2, "capex_attributed_pct=100"),
+    ],
+    ids=["version 1", "version 2"],
+)
+def test_an_older_share_link_keeps_its_numbers_and_the_address_bar_keeps_that_meaning(
+    page: Page, app_server: Server, browser: Browser, links: dict[str, Any], implied: str
 ) -> None:
-    case = next(c for c in VERSION_1["links"] if "preset=meta-2025" in c["link"])
+    case = next(c for c in links["links"] if "preset=meta-2025" in c["link"])
     page.goto(app_server.url + "?" + urlparse(case["link"]).query)
     settle(page)
     shown = kpis(page)
     assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
     assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
-    # meta-2025 now ramps over 12 months; this link predates that, so the bar says 0.
-    page.wait_for_url("**benefit_ramp_months=0**")
-    assert query(page)["model_version"] == ["3"]
-    assert kpis_in_a_fresh_browser(browser, page.url) == shown
-
-
-def test_a_version_2_share_link_keeps_its_numbers_under_version_3_presets(
-    page: Page, app_server: Server, browser: Browser
-) -> None:
-    case = next(c for c in VERSION_2["links"] if "preset=meta-2025" in c["link"])
-    page.goto(app_server.url + "?" + urlparse(case["link"]).query)
-    settle(page)
-    shown = kpis(page)
-    assert shown["NPV at 9%"] == format_kpi(case["kpis"]["npv_usd"], "usd")
-    assert shown["ROI over 5 years"] == format_kpi(case["kpis"]["roi_pct"], "pct")
-    # meta-2025 now charges half its capex to the programme; this link predates that.
-    page.wait_for_url("**capex_attributed_pct=100**")
+    page.wait_for_url(f"**{implied}**")
     assert query(page)["model_version"] == ["3"]
     assert kpis_in_a_fresh_browser(browser, page.url) == shown
 
