@@ -80,13 +80,20 @@ class MemoryBus(RoomBus):
     def _live(self, kept: _Kept) -> bool:
         return kept.fields["ended"] == "0" and kept.live_until > self.clock()
 
+    def _presenters(self, room_id: str, secret: str) -> _Kept | Refused:
+        """The room, if `secret` is its presenter's (call with the lock held)."""
+        kept = self._get(room_id) if check_room_id(room_id) else None
+        if kept is None:
+            return Refused("no such room")
+        if not same_secret(secret, kept.secret_hash):
+            return refuse_forged(room_id)
+        return kept
+
     def publish(self, room_id: str, secret: str, link: str) -> Published | Refused:
         with self._lock:
-            kept = self._get(room_id) if check_room_id(room_id) else None
-            if kept is None:
-                return Refused("no such room")
-            if not same_secret(secret, kept.secret_hash):
-                return refuse_forged(room_id)
+            kept = self._presenters(room_id, secret)
+            if isinstance(kept, Refused):
+                return kept
             if not self._live(kept):
                 return Refused("the meeting has ended")
             if len(link) > MAX_LINK_CHARS:
@@ -104,11 +111,9 @@ class MemoryBus(RoomBus):
 
     def end(self, room_id: str, secret: str) -> Published | Refused:
         with self._lock:
-            kept = self._get(room_id) if check_room_id(room_id) else None
-            if kept is None:
-                return Refused("no such room")
-            if not same_secret(secret, kept.secret_hash):
-                return refuse_forged(room_id)
+            kept = self._presenters(room_id, secret)
+            if isinstance(kept, Refused):
+                return kept
             seq = int(kept.fields["seq"]) + 1
             kept.fields.update(seq=str(seq), ended="1")
             return Published(seq)

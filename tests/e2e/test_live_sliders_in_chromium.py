@@ -241,16 +241,24 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def test_a_touch_drag_on_a_phone_moves_the_numbers_and_the_link(
-    phone: Page, app_server: Server
-) -> None:
+def point_on_price_track(
+    phone: Page, app_server: Server, across: float
+) -> tuple[float, float, float]:
+    """The default page on the phone, the point `across` (0 to 1) along the price track,
+    and the track's width."""
     phone.goto(app_server.url + "?preset=meta-2025")
     settle(phone)
     handle = slider(phone, PRICE)
     handle.scroll_into_view_if_needed()
     box = handle.bounding_box()
     assert box is not None
-    x, y = box["x"] + box["width"] * 0.05, box["y"] + box["height"] / 2
+    return box["x"] + box["width"] * across, box["y"] + box["height"] / 2, box["width"]
+
+
+def test_a_touch_drag_on_a_phone_moves_the_numbers_and_the_link(
+    phone: Page, app_server: Server
+) -> None:
+    x, y, width = point_on_price_track(phone, app_server, 0.05)
     before = kpis(phone)
     touch = phone.context.new_cdp_session(phone)
 
@@ -260,9 +268,11 @@ def test_a_touch_drag_on_a_phone_moves_the_numbers_and_the_link(
 
     finger("touchStart", x)
     for n in range(1, 31):
-        finger("touchMove", x + box["width"] * 0.5 * n / 30)
+        finger("touchMove", x + width * 0.5 * n / 30)
     # Lift the finger only once the thumb has followed it past $20.
-    phone.wait_for_function("el => Number(el.value) > 20", arg=handle.element_handle())
+    phone.wait_for_function(
+        "el => Number(el.value) > 20", arg=slider(phone, PRICE).element_handle()
+    )
     finger("touchEnd", x)
     phone.wait_for_url(f"**{PRICE}=**")
     settle(phone)
@@ -287,13 +297,7 @@ def scrolled(page: Page) -> float:
 def test_a_vertical_swipe_that_starts_on_a_track_scrolls_the_page_and_moves_no_slider(
     phone: Page, app_server: Server
 ) -> None:
-    phone.goto(app_server.url + "?preset=meta-2025")
-    settle(phone)
-    handle = slider(phone, PRICE)
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2
+    x, y, _ = point_on_price_track(phone, app_server, 0.6)
     values = {n: slider(phone, n).input_value() for n in HEADLINE_FIELDS}
     top = scrolled(phone)
     before = kpis(phone)
