@@ -9,19 +9,23 @@ rules (a ratio over less than a dollar is undefined, here NaN in the arrays;
 `BatchResult.value` turns it back into None). Scenarios of different horizons
 are masked to their own months. A test checks it against evaluate() over the
 whole valid space.
+
+A slider's sweep (`whatif.sweep`) asks for every KPI at each step of the slider:
+`kpi_table` gives them all, the payback month too, from the same pass.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from whatif.flows import discount_factors, eps_impact, flows
-from whatif.model import MIN_DENOMINATOR_USD
+from whatif.flows import Flows, Totals, discount_factors, eps_impact, flows, per_share
+from whatif.model import HOURS_PER_YEAR, MIN_DENOMINATOR_USD, Kpis
 from whatif.scenario import FIELDS, Scenario
 
 Array = NDArray[np.float64]
@@ -41,6 +45,9 @@ class BatchResult:
     def value(x: float) -> float | None:
         """A batch number as the JSON contract writes it: None for undefined."""
         return None if math.isnan(x) else float(x)
+
+
+BATCH_KPIS: Final = tuple(f.name for f in fields(BatchResult))
 
 
 def scenario_table(base: Scenario, varied: Mapping[str, Array], size: int) -> dict[str, Array]:
@@ -66,6 +73,89 @@ def _column(values: Array) -> Array:
     return column[:1] if column.size and np.all(column == column[0]) else column
 
 
+class _Batch(NamedTuple):
+    """A scenario table as columns, its months, and its flows."""
+
+    size: int
+    c: dict[str, Array]
+    m: Array  # the months as one row, up to the longest horizon
+    in_horizon: Array  # 1 in each row's own months, 0 after its horizon
+    flows: Flows
+
+
+def _batch(table: Mapping[str, Array]) -> _Batch:
+    size = max(np.size(values) for values in table.values())
+    c = {name: _column(values) for name, values in table.items()}
+    horizon = np.rint(c["horizon_years"])
+    m = np.arange(int(12 * horizon.max()), dtype=np.float64)[None, :]
+    return _Batch(size, c, m, (m < 12 * horizon).astype(np.float64), flows(c, m))
+
+
+def _kpi_columns(b: _Batch) -> dict[str, Array]:
+    """Every KPI of MODEL.md but payback, one (rows, 1) or (1, 1) column each, NaN where
+    undefined. Each is a weighted sum of the flows: over the horizon, discounted, and over
+    year 1, the final year and the years before it (for the final year's ROIC)."""
+    c, m, in_horizon = b.c, b.m, b.in_horizon
+    horizon = np.rint(c["horizon_years"])
+    rate = c["discount_rate_pct"] / 100
+    tax = c["tax_rate_pct"]
+    shares = c["diluted_shares_b"]
+    before_final = (m < 12 * (horizon - 1)).astype(np.float64)
+    whole, present_value, first, final, before = b.flows.totals(
+        in_horizon,
+        in_horizon * discount_factors(rate, m),
+        (m < 12).astype(np.float64),
+        in_horizon - before_final,
+        before_final,
+    )
+    book_value = whole.book_value
+    book_value_pv = book_value / (1 + rate) ** horizon
+    npv_after_tax = present_value.after_tax_cash(tax) + book_value_pv
+    margin = c["operating_margin_pct"]
+
+    def margin_impact(year: Totals) -> Array:
+        revenue = year.baseline_revenue
+        income = revenue * margin / 100 + year.operating_impact
+        return _safe_ratio_pct(income, revenue + year.ad_revenue_lift) - margin
+
+    users = c["ai_users"]
+    per_user = np.where(users > 0, first.token_spend / np.where(users > 0, users, 1.0), np.nan)
+    eps_year1 = eps_impact(first.operating_impact, tax, shares)
+    return {
+        "token_spend_year1_usd": first.token_spend,
+        "token_cost_per_user_hour_usd": per_user / HOURS_PER_YEAR,
+        "token_cost_share_of_loaded_cost_pct": _safe_ratio_pct(
+            per_user, c["loaded_cost_per_user_kusd"] * 1e3
+        ),
+        "productivity_value_year1_usd": first.productivity_value,
+        "ad_profit_year1_usd": first.ad_profit,
+        "depreciation_year1_usd": first.depreciation,
+        "operating_impact_year1_usd": first.operating_impact,
+        "margin_impact_year1_pp": margin_impact(first),
+        "margin_impact_final_year_pp": margin_impact(final),
+        # ROI's gains less costs is the undiscounted net cash plus the book value left.
+        "roi_pct": _safe_ratio_pct(whole.net_cash + book_value, whole.cash_costs),
+        "npv_usd": present_value.net_cash + book_value_pv,
+        "book_value_end_usd": book_value,
+        "ai_opex_year1_usd": first.ai_opex,
+        "eps_impact_year1_usd": eps_year1,
+        "eps_impact_final_year_usd": eps_impact(final.operating_impact, tax, shares),
+        "npv_after_tax_usd": npv_after_tax,
+        "npv_per_share_usd": per_share(npv_after_tax, shares),
+        "price_impact_year1_usd": c["pe_multiple"] * eps_year1,
+        "free_cash_flow_year1_usd": first.after_tax_cash(tax),
+        # The final year's after-tax impact over its average invested capital (net book value).
+        "roic_final_year_pct": _safe_ratio_pct(
+            final.operating_impact * (1 - tax / 100), (before.book_value + book_value) / 2
+        ),
+    }
+
+
+def _rows(size: int, values: Array) -> Array:
+    """A (rows, 1) or (1, 1) column as one value per row."""
+    return np.broadcast_to(values, (size, 1))[:, 0].copy()
+
+
 def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     """NPV, ROI, year-1 margin impact and year-1 EPS impact for each row of a scenario table.
 
@@ -77,40 +167,40 @@ def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     headline drivers) each is one row of months, and the whole batch costs
     O(rows + months), not O(rows x months).
     """
-    size = max(np.size(values) for values in table.values())
-    c = {name: _column(values) for name, values in table.items()}
-    horizon = np.rint(c["horizon_years"])
-    m = np.arange(int(12 * horizon.max()), dtype=np.float64)[None, :]
-    in_horizon = (m < 12 * horizon).astype(np.float64)
-    year1 = (m < 12).astype(np.float64)
-    rate = c["discount_rate_pct"] / 100
-    discounted = in_horizon * discount_factors(rate, m)
-    f = flows(c, m)
-    whole, present_value, first = f.totals(in_horizon, discounted, year1)
+    b = _batch(table)
+    k = _kpi_columns(b)
+    return BatchResult(**{name: _rows(b.size, k[name]) for name in BATCH_KPIS})
 
-    book_value = whole.book_value
-    book_value_pv = book_value / (1 + rate) ** horizon
-    npv = present_value.net_cash + book_value_pv
-    npv_after_tax = present_value.after_tax_cash(c["tax_rate_pct"]) + book_value_pv
-    # ROI's gains less costs is the undiscounted net cash plus the book value left.
-    roi = _safe_ratio_pct(whole.net_cash + book_value, whole.cash_costs)
 
-    impact_year1 = first.operating_impact
-    revenue = first.baseline_revenue
-    margin = c["operating_margin_pct"]
-    margin_with_ai = _safe_ratio_pct(
-        revenue * margin / 100 + impact_year1, revenue + first.ad_revenue_lift
+class KpiTable(NamedTuple):
+    """Every KPI of evaluate() for each row of a scenario table, and each row's cumulative
+    net cash (the payback curve)."""
+
+    columns: dict[str, list[float]]  # Kpis' fields, one value a row, NaN where undefined
+    cumulative_net_cash_usd: Array  # (rows, months), flat after a row's horizon
+
+    def kpis(self, row: int) -> Kpis:
+        """Row `row`'s KPIs exactly as evaluate() returns them: None where undefined."""
+        values: dict[str, Any] = {
+            name: None if math.isnan(column[row]) else column[row]
+            for name, column in self.columns.items()
+        }
+        if values["payback_month"] is not None:
+            values["payback_month"] = int(values["payback_month"])
+        return Kpis(**values)
+
+
+def kpi_table(table: Mapping[str, Array]) -> KpiTable:
+    """Every headline KPI for each row of a scenario table, with the payback month, which
+    needs each row's months: O(rows x months), so only where every KPI is wanted (a sweep
+    along one slider), not in the analyses' thousands of draws."""
+    b = _batch(table)
+    columns = {name: _rows(b.size, column).tolist() for name, column in _kpi_columns(b).items()}
+    cumulative = np.cumsum(
+        np.broadcast_to(b.flows.series().net_cash * b.in_horizon, (b.size, b.m.shape[-1])),
+        axis=-1,
     )
-
-    def rows(values: Array) -> Array:
-        return np.broadcast_to(values, (size, 1))[:, 0].copy()
-
-    return BatchResult(
-        npv_usd=rows(npv),
-        roi_pct=rows(roi),
-        margin_impact_year1_pp=rows(margin_with_ai - margin),
-        eps_impact_year1_usd=rows(
-            eps_impact(impact_year1, c["tax_rate_pct"], c["diluted_shares_b"])
-        ),
-        npv_after_tax_usd=rows(npv_after_tax),
-    )
+    reached = (cumulative >= 0) & (b.in_horizon > 0)
+    payback = np.where(reached.any(axis=-1), reached.argmax(axis=-1) + 1.0, np.nan)
+    columns["payback_month"] = payback.tolist()
+    return KpiTable(columns, cumulative)

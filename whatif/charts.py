@@ -21,6 +21,7 @@ import altair as alt
 
 from whatif.formatting import format_kpi, format_money
 from whatif.model import Result
+from whatif.scenario import Scenario
 
 COLOURS: Final[dict[str, str]] = {
     "Baseline": "#8d99ae",
@@ -287,18 +288,18 @@ def cumulative_cash(result: Result) -> Drawing:
     return Drawing(
         _cash_template(),
         {"cash": cash, "zero": [{"y": 0.0}], "payback": payback, "ramp": ramp},
-        payback_caption(result),
+        payback_caption(result.kpis.payback_month, result.scenario),
     )
 
 
-def payback_caption(result: Result) -> str:
-    """The payback chart's one-line answer, also under the live control's curve."""
-    month = result.kpis.payback_month
-    ramp_months = result.scenario.benefit_ramp_months
+def payback_caption(month: int | None, scenario: Scenario) -> str:
+    """The payback chart's one-line answer (payback in `month`, or None), also under the
+    live control's curve."""
+    ramp_months = scenario.benefit_ramp_months
     caption = (
         f"Cash turns positive in month {month}"
         if month
-        else f"No payback within {result.scenario.horizon_years} years"
+        else f"No payback within {scenario.horizon_years} years"
     )
     if ramp_months > 1:
         caption += f"; benefits ramp up over the first {ramp_months} months"

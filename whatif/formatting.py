@@ -14,6 +14,14 @@ _SCALES: Final = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 Kind = Literal["usd", "usd_small", "pct", "pct_plain", "pp", "eps"]
 
 
+def _steady(value: float) -> float:
+    """The value to 14 significant digits, so that two computations of one number that
+    differ only in float rounding (evaluate() on the page, the batch in a slider's sweep)
+    show the same text even where it sits on a rounding tie: $3.915B is "$3.92B" (or
+    "$3.91B") both ways, never one way at rest and the other while dragging."""
+    return float(f"{value:.14g}")
+
+
 def _dollars(value_usd: float, decimals: int = 2, suffix: str = "", plus: str = "") -> str:
     """$1,234.50 or -$1.23M: the sign before the dollar, `plus` before a gain.
 
@@ -28,6 +36,7 @@ def format_money(value_usd: float) -> str:
     """$10.8B, -$1.23M, $61.09: three significant digits from $999.50 up; "n/a" if not finite."""
     if not math.isfinite(value_usd):
         return NOT_AVAILABLE
+    value_usd = _steady(value_usd)
     size = abs(value_usd)
     for scale, suffix in _SCALES:
         # 999.5 of a scale rounds up to 1.00 of the next one, so it is shown as that.
@@ -45,7 +54,7 @@ def format_eps(value_usd: float) -> str:
     """
     if not math.isfinite(value_usd):
         return NOT_AVAILABLE
-    return _dollars(value_usd, plus="+")
+    return _dollars(_steady(value_usd), plus="+")
 
 
 EPS_UNIT: Final = "$ / share"
@@ -60,15 +69,16 @@ def format_kpi(value: float | None, kind: Kind) -> str:
         return NOT_AVAILABLE
     if kind == "usd":
         return format_money(value)
+    if kind == "eps":
+        return format_eps(value)
+    value = _steady(value)
     if kind == "usd_small":
         return _dollars(value)
     if kind == "pct":
         return f"{value:z,.1f}%"
     if kind == "pct_plain":
         return f"{value:z.2f}%"
-    if kind == "pp":
-        return f"{value:+z.2f} pp"
-    return format_eps(value)
+    return f"{value:+z.2f} pp"
 
 
 _MONEY_UNITS: Final = (("$B", 1e9), ("$K", 1e3), ("$", 1.0))

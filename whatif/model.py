@@ -25,7 +25,6 @@ Rules the specification leaves to us, decided as a finance analyst would:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final, NamedTuple
 
@@ -306,32 +305,6 @@ def evaluate(scenario: Scenario) -> Result:
     series = flows(scenario_values(scenario), months).series()
     monthly = _monthly(series, scenario.tax_rate_pct)
     return _result(scenario, series, monthly, months, _year_sums(monthly))
-
-
-def evaluate_along(scenario: Scenario, name: str, values: Sequence[float]) -> list[Result]:
-    """evaluate() of `scenario` with field `name` set to each of `values` (valid ones).
-
-    The monthly series and yearly sums of every value come from one pass over a column
-    of values (`flows()` takes columns); each result is then built from its row exactly
-    as evaluate() builds it.
-    """
-    months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
-    columns: dict[str, Any] = scenario_values(scenario)
-    columns[name] = np.asarray(values, dtype=np.float64).reshape(-1, 1)
-    rows = (len(values), len(months))
-    series = Totals(*(np.broadcast_to(s, rows) for s in flows(columns, months[None, :]).series()))
-    monthly = _monthly(series, columns["tax_rate_pct"])
-    per_year = _year_sums(monthly)
-    return [
-        _result(
-            scenario.model_copy(update={name: value}),
-            Totals(*(s[row] for s in series)),
-            Monthly(*(getattr(monthly, f)[row] for f in MONTHLY_SERIES)),
-            months,
-            per_year[row],
-        )
-        for row, value in enumerate(values)
-    ]
 
 
 def result_to_json(result: Result) -> dict[str, Any]:

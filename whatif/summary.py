@@ -6,12 +6,13 @@ wording and the units are decided once, here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money, payback_change
 from whatif.links import format_number
-from whatif.model import Result
+from whatif.model import Kpis, Result
 from whatif.scenario import FIELDS, Scenario
 
 DeltaColour = Literal["normal", "inverse", "off"]
@@ -66,7 +67,10 @@ DeltaKind = Literal["usd", "pp", "eps"]
 
 
 def _delta(now: float | None, then: float | None, kind: DeltaKind) -> str | None:
-    if now is None or then is None or abs(now - then) < 1e-9:
+    """The change from `then` to `now` as the tile shows it, or None when there is none:
+    equal to a part in a billion (the same scenario computed by evaluate() and by the
+    sweep's batch differs only in float rounding)."""
+    if now is None or then is None or math.isclose(now, then, rel_tol=1e-9, abs_tol=1e-9):
         return None
     if kind == "usd":
         text = format_money(now - then)
@@ -112,116 +116,140 @@ def investor_story(result: Result) -> str:
 
 
 def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
-    """The headline tiles in `TILE_ROWS`; deltas against `reference` (the preset) when given.
+    """The headline tiles of a result; deltas against `reference` (the preset) when given."""
+    return tiles(result.kpis, result.scenario, reference.kpis if reference else None)
+
+
+def tiles(k: Kpis, s: Scenario, r: Kpis | None = None, *, helps: bool = True) -> list[Tile]:
+    """The headline tiles in `TILE_ROWS` for scenario `s` and its KPIs `k`; deltas against
+    the reference KPIs `r` (the preset's) when given. Without `helps`, each tile's help
+    is left empty (a slider's sweep sends none: they are read at rest).
 
     The first row answers the investor (value per share against the share-price
     effect, EPS, ROIC against the cost of capital), the second the programme's return
     (NPV, ROI, payback, margin), the third its running cost (tokens).
     """
-    k, s = result.kpis, result.scenario
-    r = reference.kpis if reference else None
 
     def delta(name: str, kind: DeltaKind) -> str | None:
         return _delta(getattr(k, name), getattr(r, name), kind) if r else None
 
-    share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
     rate = format_number(s.discount_rate_pct)
     payback_delta, payback_colour = _payback_delta(k.payback_month, r.payback_month if r else None)
     if r is None:
         payback_delta, payback_colour = None, "off"
-    return [
-        Tile(
+    shown: list[tuple[str, str, str | None, DeltaColour]] = [
+        (
             KPI_LABELS["npv_per_share_usd"],
             format_kpi(k.npv_per_share_usd, "eps"),
             delta("npv_per_share_usd", "eps"),
             "normal",
-            f"In $ per diluted share. Intrinsic value the programme adds: its after-tax NPV at "
-            f"{rate}% ({format_kpi(k.npv_after_tax_usd, 'usd')}) over "
-            f"{format_number(s.diluted_shares_b)}B shares.",
         ),
-        Tile(
+        (
             f"Share-price effect at {format_number(s.pe_multiple)}x P/E",
             format_kpi(k.price_impact_year1_usd, "eps"),
             delta("price_impact_year1_usd", "eps"),
             "normal",
-            "In $ per share. What the share price moves if the market capitalises the year-1 EPS "
-            "impact at today's P/E multiple. Against the value per share: a programme can add "
-            "value while its near-term EPS drag costs the share price.",
         ),
-        Tile(
+        (
             KPI_LABELS["eps_impact_year1_usd"],
             format_kpi(k.eps_impact_year1_usd, "eps"),
             delta("eps_impact_year1_usd", "eps"),
             "normal",
-            f"Change in diluted earnings per share in year 1: the operating impact after "
-            f"{format_number(s.tax_rate_pct)}% tax over {format_number(s.diluted_shares_b)}B "
-            f"diluted shares. Final year: {format_kpi(k.eps_impact_final_year_usd, 'eps')}.",
         ),
-        Tile(
+        (
             f"ROIC, year {s.horizon_years} (hurdle {rate}%)",
             format_kpi(k.roic_final_year_pct, "pct"),
             delta("roic_final_year_pct", "pp"),
             "normal",
-            "Return on invested capital in the final year: the operating impact after tax over "
-            f"the programme's average net book value. The hurdle is the {rate}% discount rate, "
-            "the cost of capital: above it, the programme earns more than its capital costs; "
-            "n/a while nothing is invested.",
         ),
-        Tile(
+        (
             f"{KPI_LABELS['npv_usd']} at {rate}%",
             format_kpi(k.npv_usd, "usd"),
             delta("npv_usd", "usd"),
             "normal",
-            "Before tax: monthly net cash discounted at the discount rate, plus the discounted "
-            "book value. "
-            f"After tax: {format_kpi(k.npv_after_tax_usd, 'usd')}.",
         ),
-        Tile(
+        (
             f"{KPI_LABELS['roi_pct']} over {s.horizon_years} years",
             format_kpi(k.roi_pct, "pct"),
             delta("roi_pct", "pp"),
             "normal",
-            "(benefits − costs) / costs, before tax. Benefits: productivity value, ad profit "
-            "and the book value left at the end; costs: token spend, other AI opex and capex.",
         ),
-        Tile(
+        (
             KPI_LABELS["payback_month"],
             payback_text(k.payback_month, s.horizon_years, short=True),
             payback_delta,
             payback_colour,
-            "First month in which cumulative net cash is no longer negative "
-            f"(“> {s.horizon_years} years”: not within the horizon).",
         ),
-        Tile(
+        (
             KPI_LABELS["margin_impact_year1_pp"],
             format_kpi(k.margin_impact_year1_pp, "pp"),
             delta("margin_impact_year1_pp", "pp"),
             "normal",
-            "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
         ),
-        Tile(
+        (
             KPI_LABELS["token_spend_year1_usd"],
             format_kpi(k.token_spend_year1_usd, "usd"),
             delta("token_spend_year1_usd", "usd"),
             "inverse",
-            "Vendor and in-house token cost over the first twelve months.",
         ),
-        Tile(
+        (
             KPI_LABELS["token_cost_per_user_hour_usd"],
             format_kpi(k.token_cost_per_user_hour_usd, "usd_small"),
             delta("token_cost_per_user_hour_usd", "usd"),
             "inverse",
-            f"Year-1 token spend per AI user over 2,080 working hours: {share} of a "
-            "user's loaded cost.",
         ),
-        Tile(
+        (
             KPI_LABELS["free_cash_flow_year1_usd"],
             format_kpi(k.free_cash_flow_year1_usd, "usd"),
             delta("free_cash_flow_year1_usd", "usd"),
             "normal",
-            "The programme's year-1 cash after capex and tax: benefits less token spend, other "
-            "AI opex, capex and the tax on the operating impact.",
         ),
+    ]
+    texts = _helps(k, s, rate) if helps else [""] * len(shown)
+    return [Tile(*tile, text) for tile, text in zip(shown, texts, strict=True)]
+
+
+def _helps(k: Kpis, s: Scenario, rate: str) -> list[str]:
+    """Each tile's help, in the order of `tiles`: what it measures and how."""
+    share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
+    return [
+        # Value per share
+        f"In $ per diluted share. Intrinsic value the programme adds: its after-tax NPV at "
+        f"{rate}% ({format_kpi(k.npv_after_tax_usd, 'usd')}) over "
+        f"{format_number(s.diluted_shares_b)}B shares.",
+        # Share-price effect
+        "In $ per share. What the share price moves if the market capitalises the year-1 EPS "
+        "impact at today's P/E multiple. Against the value per share: a programme can add "
+        "value while its near-term EPS drag costs the share price.",
+        # EPS impact
+        f"Change in diluted earnings per share in year 1: the operating impact after "
+        f"{format_number(s.tax_rate_pct)}% tax over {format_number(s.diluted_shares_b)}B "
+        f"diluted shares. Final year: {format_kpi(k.eps_impact_final_year_usd, 'eps')}.",
+        # ROIC
+        "Return on invested capital in the final year: the operating impact after tax over "
+        f"the programme's average net book value. The hurdle is the {rate}% discount rate, "
+        "the cost of capital: above it, the programme earns more than its capital costs; "
+        "n/a while nothing is invested.",
+        # NPV
+        "Before tax: monthly net cash discounted at the discount rate, plus the discounted "
+        "book value. "
+        f"After tax: {format_kpi(k.npv_after_tax_usd, 'usd')}.",
+        # ROI
+        "(benefits − costs) / costs, before tax. Benefits: productivity value, ad profit "
+        "and the book value left at the end; costs: token spend, other AI opex and capex.",
+        # Payback
+        "First month in which cumulative net cash is no longer negative "
+        f"(“> {s.horizon_years} years”: not within the horizon).",
+        # Margin impact
+        "Year-1 operating margin with AI minus the baseline margin, in percentage points.",
+        # Token spend
+        "Vendor and in-house token cost over the first twelve months.",
+        # Token cost per user-hour
+        f"Year-1 token spend per AI user over 2,080 working hours: {share} of a "
+        "user's loaded cost.",
+        # Free cash flow
+        "The programme's year-1 cash after capex and tax: benefits less token spend, other "
+        "AI opex, capex and the tax on the operating impact.",
     ]
 
 

@@ -21,15 +21,17 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
+from itertools import groupby
 from typing import Any, Final
 
 import numpy as np
 
+from whatif.batch import kpi_table, scenario_table
 from whatif.charts import payback_caption
 from whatif.formatting import format_money
-from whatif.model import Result, evaluate, evaluate_along
+from whatif.model import Result, evaluate
 from whatif.scenario import FIELDS_BY_NAME, FieldSpec, Scenario
-from whatif.summary import Tile, investor_story, kpi_tiles, payback_text
+from whatif.summary import Tile, investor_story, kpi_tiles, payback_text, tiles
 
 CURVE_SAMPLES: Final = 31  # at most this many months drawn per curve
 CURVES: Final = 100  # at most this many curves per sweep; the tiles have every grid point
@@ -112,9 +114,8 @@ def _levels(curve: np.ndarray[Any, Any], axis: dict[str, Any]) -> list[int]:
     return [int(v) for v in np.rint(share * CURVE_LEVELS)]
 
 
-def _payback(result: Result) -> list[Any]:
-    month = result.kpis.payback_month
-    return [month, f"Payback: {payback_text(month, result.scenario.horizon_years)}"]
+def _payback_label(month: int | None, scenario: Scenario) -> str:
+    return f"Payback: {payback_text(month, scenario.horizon_years)}"
 
 
 def _runs(texts: Sequence[str]) -> list[str]:
@@ -122,17 +123,11 @@ def _runs(texts: Sequence[str]) -> list[str]:
     points in a row, each list as one string (texts split by newlines, lengths by
     spaces), which keeps a sweep small: along a slider a text holds for several points,
     and JSON writes a list of short strings at nearly twice their length."""
-    shown: list[str] = []
-    lengths: list[int] = []
-    for text in texts:
-        if "\n" in text:
-            raise ValueError(f"a tile text spans lines: {text!r}")
-        if shown and shown[-1] == text:
-            lengths[-1] += 1
-        else:
-            shown.append(text)
-            lengths.append(1)
-    return ["\n".join(shown), " ".join(map(str, lengths))]
+    runs = [(text, len(list(run))) for text, run in groupby(texts)]
+    shown = "\n".join(text for text, _ in runs)
+    if shown.count("\n") != len(runs) - 1:
+        raise ValueError(f"a tile text spans lines: {next(t for t, _ in runs if chr(10) in t)!r}")
+    return [shown, " ".join(str(length) for _, length in runs)]
 
 
 def view(result: Result, reference: Result | None) -> dict[str, Any]:
@@ -145,10 +140,13 @@ def view(result: Result, reference: Result | None) -> dict[str, Any]:
             for tile in kpi_tiles(result, reference)
         ],
         "story": investor_story(result),
-        "caption": payback_caption(result),
+        "caption": payback_caption(result.kpis.payback_month, result.scenario),
         "axis": axis,
         "curve": _levels(curve, axis),
-        "payback": _payback(result),
+        "payback": [
+            result.kpis.payback_month,
+            _payback_label(result.kpis.payback_month, result.scenario),
+        ],
     }
 
 
@@ -161,15 +159,21 @@ def sweep(scenario: Scenario, base: Scenario, name: str) -> dict[str, Any]:
     curve is kept for every `curve_every`-th point: `curves[i // curve_every]`.
     """
     values = grid(FIELDS_BY_NAME[name])
-    reference = evaluate(base)
-    results = evaluate_along(scenario, name, values)
+    reference = evaluate(base).kpis
+    # Every KPI along the grid in one batch pass (whatif.batch, tied to evaluate() by test).
+    table = kpi_table(scenario_table(scenario, {name: np.asarray(values)}, len(values)))
     every = max(1, math.ceil(len(values) / CURVES))
-    curves = [r.cumulative_net_cash_usd() for r in results[::every]]
-    axis = _axis(curves, len(curves[0]))
+    curves = table.cumulative_net_cash_usd[::every]
+    axis = _axis(list(curves), curves.shape[-1])
     rows = []
-    for result in results:
-        texts = [t for tile in kpi_tiles(result, reference) for t in _tile_texts(tile)]
-        rows.append([*texts, payback_caption(result), _payback(result)[1]])
+    for step, value in enumerate(values):
+        moved = scenario.model_copy(update={name: value})
+        kpis = table.kpis(step)
+        texts = [
+            t for tile in tiles(kpis, moved, reference, helps=False) for t in _tile_texts(tile)
+        ]
+        month = kpis.payback_month
+        rows.append([*texts, payback_caption(month, moved), _payback_label(month, moved)])
     deltas = range(TILE_PARTS.index("delta"), len(rows[0]) - 2, len(TILE_PARTS))
     for row in rows:
         for at in deltas:
@@ -184,5 +188,5 @@ def sweep(scenario: Scenario, base: Scenario, name: str) -> dict[str, Any]:
         "axis": axis,
         "curve_every": every,
         "curves": [_levels(curve, axis) for curve in curves],
-        "paybacks": [r.kpis.payback_month for r in results[::every]],
+        "paybacks": [table.kpis(step).payback_month for step in range(0, len(values), every)],
     }

@@ -38,7 +38,11 @@ def expected_texts(result: Any, reference: Any) -> list[str]:
         texts += [tile.label, tile.value, delta, tone(tile), arrow]
     month = result.kpis.payback_month
     horizon = result.scenario.horizon_years
-    return [*texts, payback_caption(result), f"Payback: {payback_text(month, horizon)}"]
+    return [
+        *texts,
+        payback_caption(month, result.scenario),
+        f"Payback: {payback_text(month, horizon)}",
+    ]
 
 
 @pytest.mark.parametrize("name", HEADLINE_FIELDS)
