@@ -12,7 +12,7 @@ COPY whatif ./whatif
 COPY app ./app
 COPY rooms ./rooms
 COPY assets ./assets
-COPY streamlit_app.py .
+COPY streamlit_app.py serve.py ./
 
 # Presets can be mounted over /app/assets/presets or pointed to elsewhere:
 #   docker run -v "$PWD/my-presets:/presets" -e WHATIF_PRESETS_DIR=/presets ...
@@ -20,4 +20,4 @@ RUN useradd --create-home whatif
 USER whatif
 EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
-CMD ["streamlit", "run", "streamlit_app.py", "--server.port=8501", "--server.address=0.0.0.0"]
+CMD ["streamlit", "run", "serve.py", "--server.port=8501", "--server.address=0.0.0.0"]

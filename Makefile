@@ -31,7 +31,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $
 	touch $@ $(VENV)/.app-installed
 
 run: $(VENV)/.app-installed
-	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 # Debian's Chromium for the browser tier (nothing downloads a browser of its own),
 # Debian's nginx for the scale-out tests, zbar-tools to read the presentation view's

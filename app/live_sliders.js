@@ -16,8 +16,17 @@
 // and only then is the next value sent, so reruns neither pile up nor starve. Values
 // wait per slider, newest only, so the value at release (final: true) always goes out
 // last. Values are snapped to the slider's grid here and checked again by the page.
+//
+// In a meeting (data.room), the presenter's control relays its held thumb to the room
+// (POST rooms/ID/drag with the room's drag token, one in flight, at most every DRAG_MS),
+// and a follower's control listens to the room's feed (server-sent events from
+// rooms/ID/events): a relayed thumb is looked up in the follower's own sweep with the
+// presenter's key, so the follower's tiles move with it; word that the room moved on,
+// ended, paused or resumed reruns the page (the trigger "room"), which applies the room's
+// scenario. A follower's own hand on a slider always wins over the presenter's.
 
 const RETRY_MS = 3000; // send anyway when an echo has not come back by then
+const SWEEP_RETRY_MS = 1000; // ask again for a sweep whose answer has not come by then
 const ROUND_TRIP = "whatif-live-round-trip"; // a performance measure per applied value
 const STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
@@ -27,6 +36,16 @@ const CHART = { width: 640, height: 240, left: 64, right: 12, top: 14, bottom: 3
 const SWEEPS_KEPT = 16;
 const STATUS_NAME = "KPIs at the released value";
 const LEVELS = 1000; // a curve's values in steps of its axis' span (whatif/sweep.py)
+const DRAG_MS = 50; // a presenter's held thumb goes to the room at most 20 times a second
+// A follower shows a relayed thumb until the room's word comes (about 0.3 s after the
+// release), or this long after the last one when none comes (released where it started).
+const RELAYED_MS = 2000;
+const ROOM_NEWS = ["moved", "ended", "paused", "resumed"];
+
+// A meeting's route beside the page (app/stream.py), wherever the page is served from.
+function roomUrl(id, what) {
+  return new URL(`rooms/${encodeURIComponent(id)}/${what}`, window.location.href).href;
+}
 
 function gridValue(field, steps) {
   const value = field.min + steps * field.step;
@@ -141,6 +160,12 @@ class LiveSliders {
     this.asks = 0;
     this.local = false; // the tiles show a looked-up value the page has not confirmed
     this.announced = null; // the first view is not read out: nothing was changed yet
+    this.feed = null; // a follower's EventSource on the room's feed
+    this.feedId = null;
+    this.relayedAt = -Infinity; // when a follower last drew the presenter's held thumb
+    this.news = 0;
+    this.outbox = null; // a presenter's newest held value, not relayed yet
+    this.relayBusy = false;
     this.data = data;
     const grid = element("div", "live");
     for (const field of data.fields) grid.appendChild(this.slider(field));
@@ -204,10 +229,14 @@ class LiveSliders {
     const name = field.name;
     input.addEventListener("pointerdown", (event) => {
       this.want(name);
+      this.relay(name, this.shownValue(name)); // followers fetch their sweep as it is grabbed
       if (event.pointerType === "touch") return this.touched(field, input, event);
       this.held = name;
     });
-    input.addEventListener("focus", () => this.want(name));
+    input.addEventListener("focus", () => {
+      this.want(name);
+      this.relay(name, this.shownValue(name));
+    });
     input.addEventListener("input", () => {
       // Under a finger the thumb follows `touched` only; undo the browser's own move.
       if (this.touch === name) return this.show(name, this.shownValue(name, true));
@@ -288,7 +317,7 @@ class LiveSliders {
   want(name) {
     const key = this.data.keys?.[name];
     if (!key || this.sweeps.has(key) || !this.setStateValue) return;
-    if (performance.now() - (this.asked.get(key) ?? -Infinity) < RETRY_MS) return;
+    if (performance.now() - (this.asked.get(key) ?? -Infinity) < SWEEP_RETRY_MS) return;
     this.asked.set(key, performance.now());
     this.asks += 1;
     this.setStateValue("sweep", { name, n: this.asks });
@@ -305,19 +334,89 @@ class LiveSliders {
   // The thumb is at `value`: drawn from the sweep when there is one (only a final value
   // then goes to the page), otherwise sent for the page to compute.
   move(name, value, final) {
+    this.relayedAt = -Infinity; // this page's own hand: the presenter's thumb no longer shows
     this.show(name, value);
     const looked = this.lookUp(name, value);
     if (looked) {
       this.local = true;
       this.drawView(looked, { story: false });
       if (final) this.release(name, value);
+      else this.relay(name, value);
       return;
     }
     this.send(name, value, final);
   }
 
+  // The presenter's held thumb to the room: the newest value, one request in flight.
+  relay(name, value) {
+    const room = this.data.room;
+    if (!room?.drag) return;
+    this.outbox = { name, value, key: this.data.keys?.[name], token: room.drag };
+    if (this.relayBusy) return;
+    this.relayBusy = true;
+    const next = () => {
+      const drag = this.outbox;
+      this.outbox = null;
+      if (!drag) {
+        this.relayBusy = false;
+        return;
+      }
+      fetch(roomUrl(room.id, "drag"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(drag),
+      })
+        .catch(() => null) // the room missed one drag; the release is published anyway
+        .finally(() => setTimeout(next, DRAG_MS));
+    };
+    next();
+  }
+
+  // A follower listens to the room while it follows, and stops when it steps out.
+  listenToRoom(room) {
+    const id = room?.follow ? room.id : null;
+    if (id === this.feedId) return;
+    this.feed?.close();
+    this.feed = null;
+    this.feedId = id;
+    this.relayedAt = -Infinity;
+    if (!id) return;
+    this.feed = new EventSource(roomUrl(id, "events"));
+    this.feed.addEventListener("drag", (event) => this.relayed(JSON.parse(event.data)));
+    for (const kind of ROOM_NEWS) {
+      this.feed.addEventListener(kind, () => {
+        this.relayedAt = -Infinity; // the page's next view is the room's settled scenario
+        this.news += 1;
+        this.setTriggerValue?.("room", this.news);
+      });
+    }
+  }
+
+  relaying() {
+    return performance.now() - this.relayedAt < RELAYED_MS;
+  }
+
+  // The presenter's held thumb, drawn from this page's own sweep with the presenter's key.
+  relayed(drag) {
+    if (this.held || this.touch || !this.sliders.has(drag.name)) return;
+    const { field } = this.sliders.get(drag.name);
+    const sweep = this.sweeps.get(drag.key);
+    if (!sweep) {
+      // The same scenario here as the presenter's: ask for the sweep once, then follow.
+      if (this.data.keys?.[drag.name] === drag.key) this.want(drag.name);
+      return;
+    }
+    const i = gridIndex(field, drag.value);
+    if (sweep.values[i] !== drag.value) return;
+    this.relayedAt = performance.now();
+    this.show(drag.name, drag.value);
+    this.drawView(pointView(sweep, i), { story: false });
+  }
+
   release(name, value) {
+    this.relayedAt = -Infinity;
     this.show(name, value);
+    this.relay(name, value); // the room's last drag is where the thumb was let go
     const looked = this.lookUp(name, value);
     if (looked) {
       this.local = true;
@@ -494,9 +593,11 @@ class LiveSliders {
     this.setStateValue("value", { seq: this.seq, name, value, final });
   }
 
-  receive(data, setStateValue) {
+  receive(data, setStateValue, setTriggerValue) {
     this.setStateValue = setStateValue;
+    this.setTriggerValue = setTriggerValue;
     this.data = data;
+    this.listenToRoom(data.room);
     if (data.sweep) {
       this.sweeps.set(data.sweep.key, unpack(data.sweep));
       // A long session keeps the newest few; a sweep is about 100 KB.
@@ -513,7 +614,8 @@ class LiveSliders {
       this.inflight = null;
     }
     for (const [name, value] of Object.entries(data.values)) {
-      const busy = this.held === name || this.waiting.has(name) || this.inflight?.name === name;
+      const busy =
+        this.held === name || this.waiting.has(name) || this.inflight?.name === name || this.relaying();
       if (busy || !this.sliders.has(name)) continue;
       this.show(name, value);
       this.last.delete(name);
@@ -526,7 +628,7 @@ class LiveSliders {
     this.layOut(data);
     // A looked-up value stays until the page has applied every value sent after it.
     const pending = this.held || this.waiting.size > 0 || this.inflight;
-    if (!(this.local && pending)) {
+    if (!(this.local && pending) && !this.relaying()) {
       this.local = false;
       this.drawView(data.view, { story: true });
       if (!this.held) this.announce(data.view);
@@ -539,7 +641,7 @@ class LiveSliders {
 }
 
 export default function (component) {
-  const { parentElement, data, setStateValue } = component;
+  const { parentElement, data, setStateValue, setTriggerValue } = component;
   parentElement.whatifLive ??= new LiveSliders(parentElement, data);
-  parentElement.whatifLive.receive(data, setStateValue);
+  parentElement.whatifLive.receive(data, setStateValue, setTriggerValue);
 }

@@ -34,6 +34,8 @@ from typing import Any, Final
 import streamlit as st
 
 from app.fields import field_label
+from app.room import feed_for_control, heard_news
+from app.state import WHOLE_PAGE
 from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
 from whatif.summary import TILE_ROWS
@@ -129,6 +131,12 @@ def _asked_sweep(scenario: Scenario, base: Scenario) -> dict[str, Any] | None:
     return _cached_sweep(held, base, str(name))
 
 
+def _room_news() -> None:
+    """The control heard the meeting's feed: the whole page reruns and reads the room."""
+    heard_news()
+    st.session_state[WHOLE_PAGE] = True
+
+
 def live_sliders(
     result: Result,
     reference: Result | None,
@@ -139,7 +147,9 @@ def live_sliders(
     large: bool = False,
 ) -> None:
     """The control: sliders, the first `rows` rows of tiles, and the payback curve when
-    `chart` (`large` tiles for the presentation view)."""
+    `chart` (`large` tiles for the presentation view). In a meeting, the presenter's
+    control relays a held thumb to the room and a follower's listens to it
+    (`app.room.feed_for_control`)."""
     handled = st.session_state.get(HANDLED)
     scenario = result.scenario
     _control(
@@ -154,9 +164,11 @@ def live_sliders(
             "view": view(result, reference),
             "keys": {name: sweep_key(scenario, base, name) for name in HEADLINE_FIELDS},
             "sweep": _asked_sweep(scenario, base),
+            "room": feed_for_control(),
         },
         on_value_change=_handled_in_the_run,
         on_sweep_change=_handled_in_the_run,
+        on_room_change=_room_news,
         width="stretch",
         height="content",
     )

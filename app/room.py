@@ -3,11 +3,15 @@
 The presenter's session opens a room on the bus (rooms/) and keeps its secret;
 the address bar gains `room=ID` and the QR code holds the short room link. Each
 settled scenario of the presenter (a released slider, a preset, an advanced
-field) is published as its complete link. A page opened on the room link polls
-the bus twice a second in a fragment (`st.fragment(run_every=...)`, a public
-API; no Streamlit internals) and, when the room has moved on, applies the link
-through the link codec and reruns the page. A follower who changes anything
-leaves the room and explores alone; "Rejoin" takes them back.
+field) is published as its complete link. A page opened on the room link hears
+of it through the room's feed (app/stream.py, server-sent events to its live
+control, which then reruns the page), applies the link through the link codec,
+and shows it. While the presenter holds a thumb, the feed relays it and the
+follower's control looks it up in its own sweep. A poll of the bus once a second
+in a fragment (`st.fragment(run_every=...)`, a public API; no Streamlit
+internals) is the fallback where no stream gets through, and the follower's
+heartbeat. A follower who changes anything leaves the room and explores alone;
+"Rejoin" takes them back.
 
 Whatever comes from the bus is read like a pasted link: a link with any part
 the codec ignores is not applied at all, and the page keeps what it shows.
@@ -39,7 +43,8 @@ FOLLOWING: Final = "room_following"  # True while it follows
 APPLIED: Final = "room_applied"  # (seq, preset id, scenario) last applied from the room
 STATUS: Final = "room_status"  # what the last poll found: "live", "ended", "unknown", "paused"
 PAGE_ID: Final = "room_page_id"
-POLL_S: Final = 0.2  # a released move reaches a follower within a second
+POLL_S: Final = 1.0  # without the feed, a released move still reaches a follower
+NEWS: Final = "room_news"  # the feed said the room changed: poll before drawing
 COUNT_S: Final = 2.0
 BEAT_S: Final = 2.0  # how often a follower tells the bus it is still there
 LAST_BEAT: Final = "room_last_beat"
@@ -78,6 +83,24 @@ def read_room_param() -> None:
         return
     st.session_state[FOLLOWED] = room_id
     st.session_state[FOLLOWING] = True
+
+
+def feed_for_control() -> dict[str, object] | None:
+    """What the live control needs of the meeting: the presenter's page relays its held
+    thumb with the room's drag token; a following page listens to the room's feed."""
+    opened = presenter()
+    if opened:
+        return {"id": opened.room_id, "drag": opened.drag_token}
+    room_id = st.session_state.get(FOLLOWED)
+    if room_id and st.session_state.get(FOLLOWING):
+        return {"id": room_id, "follow": True}
+    return None
+
+
+def heard_news() -> None:
+    """The live control heard the feed (the room moved on, ended, paused or resumed): the
+    next run reads the room before it draws anything."""
+    st.session_state[NEWS] = True
 
 
 # --- the presenter ---------------------------------------------------------------------
@@ -199,13 +222,12 @@ def _rejoin() -> None:
     st.session_state.pop(APPLIED, None)  # the next poll applies the room's current scenario
 
 
-def _poll(presets: PresetSet) -> None:
-    """Ask the room; rerun the whole page only when it has news for this page (a newer
-    scenario to apply, or a change of state for the banner). A poll with no news draws
-    nothing, so it costs a round trip and no drawing."""
+def _poll(presets: PresetSet) -> bool:
+    """Ask the room and apply its scenario if it is newer; whether that is news for this
+    page (a scenario applied, or a change of state for the banner)."""
     room_id = st.session_state.get(FOLLOWED)
     if not room_id:
-        return
+        return False
     bus = room_bus()
     try:
         room = bus.read(room_id)
@@ -233,13 +255,15 @@ def _poll(presets: PresetSet) -> None:
         fresh = applied is None or applied[0] != room.seq
         wanted = st.session_state.get(FOLLOWING) or applied is None
         news = (fresh and wanted and _apply(room, presets)) or news
-    if news:
-        st.rerun(scope="app")
+    return news
 
 
 @st.fragment(run_every=timedelta(seconds=POLL_S))
 def _poll_room(presets: PresetSet) -> None:
-    _poll(presets)
+    """The fallback poll: rerun the whole page only when the room has news for it. A poll
+    with no news draws nothing, so it costs a round trip and no drawing."""
+    if _poll(presets):
+        st.rerun(scope="app")
 
 
 def follow(presets: PresetSet) -> None:
@@ -256,8 +280,10 @@ def follow(presets: PresetSet) -> None:
     room_id = st.session_state.get(FOLLOWED)
     if not room_id or presenter():
         return
-    if status is None:
-        _poll(presets)  # the first run: what the room is, before anything is drawn
+    if status is None or st.session_state.pop(NEWS, False):
+        # The first run, or the feed's word: what the room is, before anything is drawn.
+        _poll(presets)
+        status = st.session_state.get(STATUS)
     # The banner shows what the last poll found; the next poll reruns the page if that
     # has changed (the poll draws nothing, so its place among the elements is moot).
     _banner(room_id)

@@ -86,6 +86,25 @@ COUNT_CHANGES_JS: Final = """([tiles, metric]) => {
 }"""
 
 
+# A held thumb moving across the track for `seconds`, as Chromium reports a real one: an
+# input event on the range at each frame (display rate), from inside the page. The mouse
+# is held down by the driver first, so the control sees a grabbed thumb.
+SWEEP_THUMB_JS: Final = """([field, seconds]) => new Promise((resolve) => {
+    const input = [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
+        .map((host) => host.shadowRoot?.querySelector(`input[data-field="${field}"]`))
+        .find(Boolean);
+    const low = Number(input.min), high = Number(input.max);
+    const start = performance.now();
+    const frame = (now) => {
+        const share = Math.min(1, (now - start) / (seconds * 1000));
+        input.value = String(low + share * (high - low));
+        input.dispatchEvent(new Event('input', {bubbles: true, composed: true}));
+        if (share < 1) requestAnimationFrame(frame); else resolve(now - start);
+    };
+    requestAnimationFrame(frame);
+})"""
+
+
 # Records in window.__tileAt the page time of the first frame in which the watched KPI
 # no longer shows `before` (the live control draws its payback curve in the same call).
 WATCH_TILE_JS: Final = """([tiles, metric, before]) => {
@@ -206,11 +225,16 @@ class Target:
         page.evaluate(COUNT_CHANGES_JS, [TILE_VALUES_JS, self.metric])
         page.evaluate(f"performance.clearMeasures('{ROUND_TRIP}')")
         page.mouse.down()
-        start = float(page.evaluate("performance.now()"))
-        for n in range(1, moves + 1):
-            page.mouse.move(left + width * n / moves, y)
-            page.wait_for_timeout(1000 / DRAG_MOVES_PER_S)
-        held = (float(page.evaluate("performance.now()")) - start) / 1000
+        if self.live:
+            # Playwright's mouse reaches the page about 29 times a second here (each move
+            # is a round trip to the browser); the thumb moves at display rate in-page.
+            held = float(page.evaluate(SWEEP_THUMB_JS, ["price_per_mtok_usd", DRAG_S])) / 1000
+        else:
+            start = float(page.evaluate("performance.now()"))
+            for n in range(1, moves + 1):
+                page.mouse.move(left + width * n / moves, y)
+                page.wait_for_timeout(1000 / DRAG_MOVES_PER_S)
+            held = (float(page.evaluate("performance.now()")) - start) / 1000
         changes = int(page.evaluate("window.__watching = false, window.__changes"))
         self.moves.append(int(page.evaluate("window.__moves")) / held)
         self.round_trips += page.evaluate(

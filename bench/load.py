@@ -26,7 +26,14 @@ from bench import meeting
 from bench.balanced import Balancer
 from bench.browser import DONE_JS, QUIET_MS, RECORDER_JS, VIEWPORT
 from bench.measure import Figure, figure, table
-from bench.served import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, SLIDER_CSS, Server
+from bench.served import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SETTLED_JS,
+    SLIDER_CSS,
+    TILE_VALUES_JS,
+    Server,
+)
 from whatif import encode_link, load_presets
 
 SESSIONS: Final = 20
@@ -34,7 +41,8 @@ MOVES: Final = 20
 TIMEOUT_MS: Final = 60_000
 OPEN_TIMEOUT_MS: Final = 180_000  # twenty first loads share two cores with the server
 JOIN_SPREAD_S: Final = 0.5  # participants click the link within ten seconds of each other
-TOKEN_SPEND_TILE: Final = 5  # changes with every price step
+TOKEN_SPEND_TILE: Final = 8  # the live control's ninth tile; changes with every price step
+CHARTS: Final = 3  # the Vega-Lite charts beside the control
 REPLICAS: Final = 2
 CPU_MOVES: Final = 40
 
@@ -64,7 +72,7 @@ async def _session(
             " location.search.slice(0, 80)]"
         )
         counts = await page.evaluate(
-            "[document.querySelectorAll('[data-testid=stMetricValue]').length,"
+            f"[({TILE_VALUES_JS})().length,"
             " document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length,"
             " performance.now() - window.__last]"
         )
@@ -84,7 +92,7 @@ async def _wait(page: Page, before: str, timeout_ms: float = TIMEOUT_MS) -> floa
     # load the two cores more than the meeting itself.
     await page.wait_for_function(
         DONE_JS,
-        arg=[SETTLED_JS, TOKEN_SPEND_TILE, before, QUIET_MS, 4],
+        arg=[SETTLED_JS, TILE_VALUES_JS, TOKEN_SPEND_TILE, before, QUIET_MS, CHARTS, -1],
         timeout=timeout_ms,
         polling=100,
     )
@@ -92,8 +100,7 @@ async def _wait(page: Page, before: str, timeout_ms: float = TIMEOUT_MS) -> floa
 
 
 async def _move(page: Page, key: str) -> float:
-    tile = page.locator('[data-testid="stMetricValue"]').nth(TOKEN_SPEND_TILE)
-    before = await tile.inner_text()
+    before = str(await page.evaluate(f"({TILE_VALUES_JS})()[{TOKEN_SPEND_TILE}].innerText"))
     handle = page.locator(SLIDER_CSS.format("price_per_mtok_usd"))
     await handle.focus()
     start = float(await page.evaluate("performance.now()"))

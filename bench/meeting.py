@@ -5,10 +5,12 @@ presenter's page opens a room; FOLLOWERS pages open the room link, spread over
 both replicas by nginx's cookie hash. The presenter makes MOVES released price
 moves; each follower's page records, in wall-clock time, when its "Token spend"
 tile first shows each value, so the release-to-follower delay of every follower
-and move is known. Then the presenter drags the price thumb for DRAG_S, and the
-followers' tile changes during the drag give their update rate. Server CPU
-(both replicas) is read around the moves, and over a quiet spell with every
-follower polling, which is what a room costs while nobody moves.
+and move is known. Then the presenter grabs the price thumb (every page fetches
+its sweep along it), drags it for DRAG_S, and the followers' tile changes during
+the drag give their update rate. Server CPU (both replicas) is read around the
+moves, around the drag, and over a quiet spell with every follower listening to
+the room's feed and polling once a second, which is what a room costs while
+nobody moves.
 """
 
 from __future__ import annotations
@@ -36,23 +38,32 @@ OPEN_TIMEOUT_MS: Final = 120_000
 TILE: Final = "Token spend, year 1"
 VIEWPORT: Final = {"width": 1280, "height": 900}
 
-# Records, in Date.now() milliseconds, when the tile first showed each text.
+GRAB_S: Final = 1.0  # a presenter grabs the thumb, then moves it
+
+# Records, in Date.now() milliseconds, when the tile (drawn by the live control in its
+# shadow root) first showed each text, and in __changes when its text changed.
 WATCH_JS: Final = """(label) => {
     window.__seen = {};
+    window.__changes = [];
+    const host = [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
+        .find((node) => node.shadowRoot && node.shadowRoot.querySelector('.tile-value'));
     const read = () => {
-        const tile = [...document.querySelectorAll('[data-testid="stMetric"]')].find(
-            m => m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === label);
-        const text = tile?.querySelector('[data-testid="stMetricValue"]')?.innerText.trim();
-        if (text && !(text in window.__seen)) window.__seen[text] = Date.now();
+        const tile = [...host.shadowRoot.querySelectorAll('.tile')]
+            .find((node) => node.querySelector('.tile-label').textContent === label);
+        const text = tile?.querySelector('.tile-value').textContent.trim();
+        if (!text) return;
+        if (!(text in window.__seen)) window.__seen[text] = Date.now();
+        if (text !== window.__last) { window.__last = text; window.__changes.push(Date.now()); }
     };
     read();
-    setInterval(read, 20);
+    new MutationObserver(read).observe(
+        host.shadowRoot, {subtree: true, childList: true, characterData: true});
 }"""
 
 
 async def _open(browser: Browser, url: str, *, settled: bool = True) -> Page:
     """A page on `url`; with `settled`, once its first run has finished. A follower's page
-    is never still for long (its poll runs five times a second), so it is not waited on."""
+    is never still for long (its poll runs once a second), so it is not waited on."""
     context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     page = await context.new_page()
     await page.goto(url, timeout=OPEN_TIMEOUT_MS, wait_until="domcontentloaded")
@@ -62,8 +73,7 @@ async def _open(browser: Browser, url: str, *, settled: bool = True) -> Page:
 
 
 async def _tile(page: Page) -> str:
-    label = page.get_by_test_id("stMetricLabel").get_by_text(TILE, exact=True)
-    tile = page.get_by_test_id("stMetric").filter(has=label).get_by_test_id("stMetricValue")
+    tile = page.get_by_role("group", name=TILE, exact=True).locator(".tile-value")
     return (await tile.inner_text()).strip()
 
 
@@ -96,15 +106,16 @@ async def _moves(presenter: Page, followers: list[Page]) -> tuple[list[float], i
 
 
 async def _drag(presenter: Page, followers: list[Page]) -> list[float]:
-    """The thumb held and moved for DRAG_S, then released; each follower's tile changes a
-    second during the drag."""
-    for page in followers:
-        await page.evaluate("() => { window.__seen = {}; }")
+    """The thumb grabbed, held and moved for DRAG_S, then released; each follower's tile
+    changes a second during the drag."""
     box = await presenter.locator(SLIDER_CSS.format("price_per_mtok_usd")).bounding_box()
     assert box is not None
     y = box["y"] + box["height"] / 2
     await presenter.mouse.move(box["x"] + box["width"] * 0.05, y)
     await presenter.mouse.down()
+    await asyncio.sleep(GRAB_S)  # every page fetches its sweep along the slider
+    for page in followers:
+        await page.evaluate("() => { window.__changes = []; }")
     start_ms = time.time() * 1000
     steps = int(DRAG_S * 30)
     for i in range(steps):
@@ -114,8 +125,8 @@ async def _drag(presenter: Page, followers: list[Page]) -> list[float]:
     await presenter.mouse.up()
     rates = []
     for page in followers:
-        seen = await page.evaluate("() => Object.values(window.__seen)")
-        rates.append(sum(start_ms <= t <= end_ms for t in seen) / DRAG_S)
+        changes = await page.evaluate("() => window.__changes")
+        rates.append(sum(start_ms <= t <= end_ms for t in changes) / ((end_ms - start_ms) / 1000))
     return rates
 
 
@@ -133,7 +144,7 @@ async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> li
             try:
                 page = await _open(browser, f"{balancer.url}?room={room}", settled=False)
                 await page.get_by_text("Following the presenter").wait_for(timeout=60_000)
-                await page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+                await page.locator(".tile-value").first.wait_for(timeout=60_000)
             except PlaywrightError as exc:  # the machine, not the room: go on with the others
                 print(f"follower {n + 1} did not open: {exc}".splitlines()[0], file=sys.stderr)
                 continue
@@ -153,7 +164,10 @@ async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> li
         moves_cpu = sum(r.cpu_seconds() for r in replicas) - cpu_before
         moves_s = time.monotonic() - moves_start
 
+        cpu_before = sum(r.cpu_seconds() for r in replicas)
         rates = await _drag(presenter, followers)
+        await asyncio.sleep(MOVE_GAP_S)  # the release reaches every follower
+        drag_cpu = sum(r.cpu_seconds() for r in replicas) - cpu_before
         await browser.close()
 
     served = [
@@ -173,7 +187,9 @@ async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> li
                [statistics.median(rates)]),
         figure("Meeting: server CPU per presenter move (all followers)", "ms",
                [moves_cpu / MOVES * 1e3]),
-        figure(f"Meeting: server CPU of {len(followers)} idle followers polling", "ms/s",
+        figure(f"Meeting: server CPU of a {GRAB_S + DRAG_S:.0f} s grab and drag and its release",
+               "ms", [drag_cpu * 1e3]),
+        figure(f"Meeting: server CPU of {len(followers)} idle followers", "ms/s",
                [idle_cpu / idle_s * 1e3]),
         figure("Meeting: server CPU share of the moves' wall time", "%",
                [moves_cpu / moves_s * 100]),

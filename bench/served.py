@@ -93,7 +93,7 @@ class Server:
 
     def __init__(
         self,
-        script: str = "streamlit_app.py",
+        script: str = "serve.py",
         presets_dir: Path | None = None,
         port: int | None = None,
         redis_url: str | None = None,

@@ -20,7 +20,7 @@ import logging
 import re
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -33,6 +33,9 @@ KEEP_S: Final = 7 * 24 * 3600  # an ended room's last scenario, for late links
 PUBLISHES_PER_S: Final = 20  # a drag sends 5-10 a second; more is a runaway page
 FOLLOWER_SEEN_S: Final = 10.0  # a page that has not asked for this long has gone
 MAX_LINK_CHARS: Final = 4096  # a complete link is about 1,000
+DRAGS_PER_S: Final = 30  # a held thumb sends at most 20 a second
+MAX_EVENT_CHARS: Final = 512  # a drag event is about 120
+QUIET_S: Final = 15.0  # a feed says it is still there this often (proxies drop idle streams)
 
 log = logging.getLogger("rooms")
 
@@ -65,10 +68,20 @@ def same_secret(secret: object, stored_hash: str) -> bool:
     return hmac.compare_digest(secret_hash(secret), stored_hash)
 
 
+def drag_token(secret: str) -> str:
+    """What the presenter's browser holds to relay a held thumb: derived from the secret,
+    one way, so it relays drags and can publish nothing."""
+    return hashlib.sha256(f"drag:{secret}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Opened:
     room_id: str
     secret: str
+
+    @property
+    def drag_token(self) -> str:
+        return drag_token(self.secret)
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,11 @@ def read_state(room_id: str, fields: Mapping[str, str], live: bool) -> Room | No
     return Room(room_id, int(seq), link, ended == "1" or not live)
 
 
+def moved_event(seq: int, ended: bool) -> str:
+    """The feed's word that the room has a new scenario (or ended): followers ask for it."""
+    return f'{{"kind": "{"ended" if ended else "moved"}", "seq": {seq}}}'
+
+
 def refuse_forged(room_id: str) -> Refused:
     log.warning("refused a publish to room %s: not the presenter's secret", room_id)
     return Refused("not the presenter of this room")
@@ -134,6 +152,18 @@ class RoomBus(ABC):
     @abstractmethod
     def read(self, room_id: str) -> Room | None:
         """The room's last state, or None for a room that never was (or was garbled)."""
+
+    @abstractmethod
+    def drag(self, room_id: str, token: str, event: str) -> bool:
+        """Relay a presenter's held thumb (`event`, checked by the caller) to the room's
+        feed: False without the room's drag token, for an ended or unknown room, and beyond
+        DRAGS_PER_S in one second. Publish and end put their own event on the feed."""
+
+    @abstractmethod
+    def listen(self, room_id: str) -> AsyncGenerator[str | None, None]:
+        """The room's feed as it happens, for as long as the caller reads: None once it is
+        open, then each event's text, and None again after each QUIET_S without one.
+        Raises BusDownError when the store cannot be reached or goes away."""
 
     @abstractmethod
     def follow(self, room_id: str, page_id: str) -> None:

@@ -176,18 +176,14 @@ class KpiTable(NamedTuple):
     """Every KPI of evaluate() for each row of a scenario table, and each row's cumulative
     net cash (the payback curve)."""
 
-    columns: dict[str, list[float]]  # Kpis' fields, one value a row, NaN where undefined
+    # Kpis' fields, one value a row as evaluate() gives it: None where undefined, the
+    # payback month a whole number.
+    columns: dict[str, list[Any]]
     cumulative_net_cash_usd: Array  # (rows, months), flat after a row's horizon
 
     def kpis(self, row: int) -> Kpis:
-        """Row `row`'s KPIs exactly as evaluate() returns them: None where undefined."""
-        values: dict[str, Any] = {
-            name: None if math.isnan(column[row]) else column[row]
-            for name, column in self.columns.items()
-        }
-        if values["payback_month"] is not None:
-            values["payback_month"] = int(values["payback_month"])
-        return Kpis(**values)
+        """Row `row`'s KPIs exactly as evaluate() returns them."""
+        return Kpis(**{name: column[row] for name, column in self.columns.items()})
 
 
 def kpi_table(table: Mapping[str, Array]) -> KpiTable:
@@ -195,12 +191,16 @@ def kpi_table(table: Mapping[str, Array]) -> KpiTable:
     needs each row's months: O(rows x months), so only where every KPI is wanted (a sweep
     along one slider), not in the analyses' thousands of draws."""
     b = _batch(table)
-    columns = {name: _rows(b.size, column).tolist() for name, column in _kpi_columns(b).items()}
+    columns = {
+        name: [None if math.isnan(x) else x for x in _rows(b.size, column).tolist()]
+        for name, column in _kpi_columns(b).items()
+    }
     cumulative = np.cumsum(
         np.broadcast_to(b.flows.series().net_cash * b.in_horizon, (b.size, b.m.shape[-1])),
         axis=-1,
     )
     reached = (cumulative >= 0) & (b.in_horizon > 0)
-    payback = np.where(reached.any(axis=-1), reached.argmax(axis=-1) + 1.0, np.nan)
-    columns["payback_month"] = payback.tolist()
+    # The first month whose cumulative cash is not negative (0: none within the horizon).
+    months = np.where(reached.any(axis=-1), reached.argmax(axis=-1) + 1, 0)
+    columns["payback_month"] = [month or None for month in months.tolist()]
     return KpiTable(columns, cumulative)

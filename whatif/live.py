@@ -16,7 +16,9 @@ value (presets and links may hold values between steps, such as $4.975).
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -66,10 +68,13 @@ def _seq(raw: object) -> int | None:
     return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
 
 
-def read_move(raw: object, current: Mapping[str, object], preset: Scenario) -> Move | Refusal:
+def read_move(
+    raw: object, current: Mapping[str, object], preset: Scenario | None
+) -> Move | Refusal:
     """The move a slider message asks for, or why it is refused (never raises).
 
-    `current` holds the values the sliders show now (the page's session state)."""
+    `current` holds the values the sliders show now (the page's session state); with no
+    `preset` and nothing current, only the slider's grid is accepted."""
     if not isinstance(raw, dict):
         return Refusal(None, "the slider sent something other than a value")
     seq = _seq(raw.get("seq"))
@@ -88,7 +93,7 @@ def read_move(raw: object, current: Mapping[str, object], preset: Scenario) -> M
     checked = check_number(spec, number)
     if isinstance(checked, str):
         return Refusal(seq, f"{name}={format_number(number)}: {checked}")
-    if checked in (current.get(name), getattr(preset, name)):
+    if checked in (current.get(name), getattr(preset, name, None)):
         return Move(seq, name, checked, final)
     if not on_grid(spec, checked):
         return Refusal(
@@ -103,3 +108,41 @@ def snap(spec: FieldSpec, value: float) -> float:
     """The grid point itself, as the link writes it (0.30000000000000004 -> 0.3)."""
     steps = round((value - spec.minimum) / spec.step)
     return round(spec.minimum + steps * spec.step, spec.decimals) + 0.0
+
+
+# A meeting's feed (rooms/): the presenter's held thumb, relayed to the followers'
+# controls, which look it up in a sweep keyed `key` (whatif.sweep.sweep_key); and the word
+# that the room has a new scenario, or ended, numbered `seq`.
+MAX_FEED_CHARS: Final = 512
+SWEEP_KEY: Final = re.compile(r"[0-9a-f]{16}")
+
+
+def read_drag(raw: object) -> dict[str, object] | None:
+    """A presenter's thumb as the feed carries it, checked like a slider's message (a
+    headline field, a finite number in range, on the grid: a follower only looks grid
+    points up) with the key of the sweep it is a point of; None if it is not one."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
+        return None
+    if not SWEEP_KEY.fullmatch(raw["key"]):
+        return None
+    move = read_move({**raw, "seq": 0, "final": False}, {}, None)
+    if isinstance(move, Refusal):
+        return None
+    return {"kind": "drag", "name": move.name, "value": move.value, "key": raw["key"]}
+
+
+def read_feed(text: object) -> dict[str, object] | None:
+    """One event of a room's feed, as the page may pass it to a browser, or None: whatever
+    comes out of the store is read here first, so a hostile event changes nothing."""
+    if not isinstance(text, str) or len(text) > MAX_FEED_CHARS:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    kind, seq = raw.get("kind"), _seq(raw.get("seq"))
+    if kind in ("moved", "ended"):
+        return {"kind": kind, "seq": seq} if seq is not None and seq >= 0 else None
+    return read_drag(raw) if kind == "drag" else None

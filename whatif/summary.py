@@ -7,10 +7,17 @@ wording and the units are decided once, here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Final, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Literal, NamedTuple
 
-from whatif.formatting import EPS_UNIT, format_eps, format_kpi, format_money, payback_change
+from whatif.formatting import (
+    EPS_UNIT,
+    Kind,
+    format_eps,
+    format_kpi,
+    format_money,
+    payback_change,
+)
 from whatif.links import format_number
 from whatif.model import Kpis, Result
 from whatif.scenario import FIELDS, Scenario
@@ -45,9 +52,12 @@ KPI_LABELS: Final = {
 }
 
 
-@dataclass(frozen=True)
-class Tile:
-    """One KPI as shown: `delta` is the change against the reference, when there is one."""
+class Tile(NamedTuple):
+    """One KPI as shown: `delta` is the change against the reference, when there is one.
+
+    A NamedTuple rather than a frozen dataclass: as immutable, and several times faster
+    to build, which a slider's sweep does eleven times at each of its hundreds of steps.
+    """
 
     label: str
     value: str
@@ -120,97 +130,137 @@ def kpi_tiles(result: Result, reference: Result | None = None) -> list[Tile]:
     return tiles(result.kpis, result.scenario, reference.kpis if reference else None)
 
 
-def tiles(k: Kpis, s: Scenario, r: Kpis | None = None, *, helps: bool = True) -> list[Tile]:
+def _rate(s: Scenario) -> str:
+    return format_number(s.discount_rate_pct)
+
+
+class _Spec(NamedTuple):
+    """One tile: its label (from the scenario's settings, never a headline field), the KPI
+    it shows, how the value and its change read, and whether up is good ("normal")."""
+
+    label: Callable[[Scenario], str]
+    kpi: str
+    kind: Kind | Literal["payback"]
+    delta_kind: DeltaKind
+    colour: DeltaColour
+
+    def shown(
+        self, now: Any, then: Any, s: Scenario, referenced: bool
+    ) -> tuple[str, str | None, DeltaColour]:
+        """The value, the change against the reference's `then` (when `referenced`), and
+        the change's colour."""
+        if self.kind == "payback":
+            value = payback_text(now, s.horizon_years, short=True)
+            return (value, *_payback_delta(now, then)) if referenced else (value, None, "off")
+        delta = _delta(now, then, self.delta_kind) if referenced else None
+        return format_kpi(now, self.kind), delta, self.colour
+
+
+# The tiles in `TILE_ROWS`. The first row answers the investor (value per share against
+# the share-price effect, EPS, ROIC against the cost of capital), the second the
+# programme's return (NPV, ROI, payback, margin), the third its running cost (tokens).
+_SPECS: Final = (
+    _Spec(lambda s: KPI_LABELS["npv_per_share_usd"], "npv_per_share_usd", "eps", "eps", "normal"),
+    _Spec(
+        lambda s: f"Share-price effect at {format_number(s.pe_multiple)}x P/E",
+        "price_impact_year1_usd",
+        "eps",
+        "eps",
+        "normal",
+    ),
+    _Spec(
+        lambda s: KPI_LABELS["eps_impact_year1_usd"], "eps_impact_year1_usd", "eps", "eps", "normal"
+    ),
+    _Spec(
+        lambda s: f"ROIC, year {s.horizon_years} (hurdle {_rate(s)}%)",
+        "roic_final_year_pct",
+        "pct",
+        "pp",
+        "normal",
+    ),
+    _Spec(lambda s: f"{KPI_LABELS['npv_usd']} at {_rate(s)}%", "npv_usd", "usd", "usd", "normal"),
+    _Spec(
+        lambda s: f"{KPI_LABELS['roi_pct']} over {s.horizon_years} years",
+        "roi_pct",
+        "pct",
+        "pp",
+        "normal",
+    ),
+    _Spec(lambda s: KPI_LABELS["payback_month"], "payback_month", "payback", "pp", "normal"),
+    _Spec(
+        lambda s: KPI_LABELS["margin_impact_year1_pp"],
+        "margin_impact_year1_pp",
+        "pp",
+        "pp",
+        "normal",
+    ),
+    _Spec(
+        lambda s: KPI_LABELS["token_spend_year1_usd"],
+        "token_spend_year1_usd",
+        "usd",
+        "usd",
+        "inverse",
+    ),
+    _Spec(
+        lambda s: KPI_LABELS["token_cost_per_user_hour_usd"],
+        "token_cost_per_user_hour_usd",
+        "usd_small",
+        "usd",
+        "inverse",
+    ),
+    _Spec(
+        lambda s: KPI_LABELS["free_cash_flow_year1_usd"],
+        "free_cash_flow_year1_usd",
+        "usd",
+        "usd",
+        "normal",
+    ),
+)
+
+
+def tiles(k: Kpis, s: Scenario, r: Kpis | None = None) -> list[Tile]:
     """The headline tiles in `TILE_ROWS` for scenario `s` and its KPIs `k`; deltas against
-    the reference KPIs `r` (the preset's) when given. Without `helps`, each tile's help
-    is left empty (a slider's sweep sends none: they are read at rest).
-
-    The first row answers the investor (value per share against the share-price
-    effect, EPS, ROIC against the cost of capital), the second the programme's return
-    (NPV, ROI, payback, margin), the third its running cost (tokens).
-    """
-
-    def delta(name: str, kind: DeltaKind) -> str | None:
-        return _delta(getattr(k, name), getattr(r, name), kind) if r else None
-
-    rate = format_number(s.discount_rate_pct)
-    payback_delta, payback_colour = _payback_delta(k.payback_month, r.payback_month if r else None)
-    if r is None:
-        payback_delta, payback_colour = None, "off"
-    shown: list[tuple[str, str, str | None, DeltaColour]] = [
-        (
-            KPI_LABELS["npv_per_share_usd"],
-            format_kpi(k.npv_per_share_usd, "eps"),
-            delta("npv_per_share_usd", "eps"),
-            "normal",
-        ),
-        (
-            f"Share-price effect at {format_number(s.pe_multiple)}x P/E",
-            format_kpi(k.price_impact_year1_usd, "eps"),
-            delta("price_impact_year1_usd", "eps"),
-            "normal",
-        ),
-        (
-            KPI_LABELS["eps_impact_year1_usd"],
-            format_kpi(k.eps_impact_year1_usd, "eps"),
-            delta("eps_impact_year1_usd", "eps"),
-            "normal",
-        ),
-        (
-            f"ROIC, year {s.horizon_years} (hurdle {rate}%)",
-            format_kpi(k.roic_final_year_pct, "pct"),
-            delta("roic_final_year_pct", "pp"),
-            "normal",
-        ),
-        (
-            f"{KPI_LABELS['npv_usd']} at {rate}%",
-            format_kpi(k.npv_usd, "usd"),
-            delta("npv_usd", "usd"),
-            "normal",
-        ),
-        (
-            f"{KPI_LABELS['roi_pct']} over {s.horizon_years} years",
-            format_kpi(k.roi_pct, "pct"),
-            delta("roi_pct", "pp"),
-            "normal",
-        ),
-        (
-            KPI_LABELS["payback_month"],
-            payback_text(k.payback_month, s.horizon_years, short=True),
-            payback_delta,
-            payback_colour,
-        ),
-        (
-            KPI_LABELS["margin_impact_year1_pp"],
-            format_kpi(k.margin_impact_year1_pp, "pp"),
-            delta("margin_impact_year1_pp", "pp"),
-            "normal",
-        ),
-        (
-            KPI_LABELS["token_spend_year1_usd"],
-            format_kpi(k.token_spend_year1_usd, "usd"),
-            delta("token_spend_year1_usd", "usd"),
-            "inverse",
-        ),
-        (
-            KPI_LABELS["token_cost_per_user_hour_usd"],
-            format_kpi(k.token_cost_per_user_hour_usd, "usd_small"),
-            delta("token_cost_per_user_hour_usd", "usd"),
-            "inverse",
-        ),
-        (
-            KPI_LABELS["free_cash_flow_year1_usd"],
-            format_kpi(k.free_cash_flow_year1_usd, "usd"),
-            delta("free_cash_flow_year1_usd", "usd"),
-            "normal",
-        ),
+    the reference KPIs `r` (the preset's) when given."""
+    return [
+        Tile(
+            spec.label(s),
+            *spec.shown(getattr(k, spec.kpi), getattr(r, spec.kpi, None), s, r is not None),
+            text,
+        )
+        for spec, text in zip(_SPECS, _helps(k, s), strict=True)
     ]
-    texts = _helps(k, s, rate) if helps else [""] * len(shown)
-    return [Tile(*tile, text) for tile, text in zip(shown, texts, strict=True)]
 
 
-def _helps(k: Kpis, s: Scenario, rate: str) -> list[str]:
+class TileColumn(NamedTuple):
+    """One tile along a slider: its label, and (value, delta, delta colour) at each step."""
+
+    label: str
+    shown: list[tuple[str, str | None, DeltaColour]]
+
+
+def tile_columns(
+    columns: Mapping[str, Sequence[float | int | None]], s: Scenario, r: Kpis | None
+) -> list[TileColumn]:
+    """The tiles at each step along a headline slider, tile by tile, without their help
+    (a sweep sends none: they are read at rest): `columns` holds each KPI at every step
+    (None where undefined) of `s` with one headline field varied; the labels, which read
+    only the scenario's settings, are the same at every step."""
+    return [
+        TileColumn(
+            spec.label(s),
+            [
+                spec.shown(now, then, s, r is not None)
+                for then in (getattr(r, spec.kpi, None),)
+                for now in columns[spec.kpi]
+            ],
+        )
+        for spec in _SPECS
+    ]
+
+
+def _helps(k: Kpis, s: Scenario) -> list[str]:
     """Each tile's help, in the order of `tiles`: what it measures and how."""
+    rate = _rate(s)
     share = format_kpi(k.token_cost_share_of_loaded_cost_pct, "pct")
     return [
         # Value per share

@@ -31,7 +31,14 @@ from whatif.charts import payback_caption
 from whatif.formatting import format_money
 from whatif.model import Result, evaluate
 from whatif.scenario import FIELDS_BY_NAME, FieldSpec, Scenario
-from whatif.summary import Tile, investor_story, kpi_tiles, payback_text, tiles
+from whatif.summary import (
+    DeltaColour,
+    Tile,
+    investor_story,
+    kpi_tiles,
+    payback_text,
+    tile_columns,
+)
 
 CURVE_SAMPLES: Final = 31  # at most this many months drawn per curve
 CURVES: Final = 100  # at most this many curves per sweep; the tiles have every grid point
@@ -55,23 +62,29 @@ def sweep_key(scenario: Scenario, base: Scenario, name: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def tone(tile: Tile) -> str:
-    """How the tile's delta reads: "good" (green), "bad" (red) or "off" (grey)."""
-    if tile.delta is None or tile.delta_colour == "off":
+def tone(delta: str | None, colour: DeltaColour) -> str:
+    """How a tile's delta reads: "good" (green), "bad" (red) or "off" (grey)."""
+    if delta is None or colour == "off":
         return "off"
-    up = not tile.delta.startswith("-")
-    return "good" if up == (tile.delta_colour == "normal") else "bad"
+    up = not delta.startswith("-")
+    return "good" if up == (colour == "normal") else "bad"
 
 
-def direction(tile: Tile) -> str:
+def direction(delta: str | None) -> str:
     """Which way the delta's arrow points: "up", "down", or "" without a delta."""
-    if tile.delta is None:
+    if delta is None:
         return ""
-    return "down" if tile.delta.startswith("-") else "up"
+    return "down" if delta.startswith("-") else "up"
 
 
 def _tile_texts(tile: Tile) -> list[str]:
-    return [tile.label, tile.value, tile.delta or "", tone(tile), direction(tile)]
+    return [
+        tile.label,
+        tile.value,
+        tile.delta or "",
+        tone(tile.delta, tile.delta_colour),
+        direction(tile.delta),
+    ]
 
 
 TILE_PARTS: Final = ("label", "value", "delta", "tone", "direction")
@@ -165,28 +178,29 @@ def sweep(scenario: Scenario, base: Scenario, name: str) -> dict[str, Any]:
     every = max(1, math.ceil(len(values) / CURVES))
     curves = table.cumulative_net_cash_usd[::every]
     axis = _axis(list(curves), curves.shape[-1])
-    rows = []
-    for step, value in enumerate(values):
-        moved = scenario.model_copy(update={name: value})
-        kpis = table.kpis(step)
-        texts = [
-            t for tile in tiles(kpis, moved, reference, helps=False) for t in _tile_texts(tile)
+    # Tile by tile, each part at every step; the captions, like the labels, read only the
+    # scenario's settings (horizon, ramp), never a headline field.
+    texts: list[list[str]] = []
+    for tile in tile_columns(table.columns, scenario, reference):
+        texts += [
+            [tile.label] * len(values),
+            [value for value, _, _ in tile.shown],
+            [(delta or "").removesuffix(DELTA_SUFFIX) for _, delta, _ in tile.shown],
+            [tone(delta, colour) for _, delta, colour in tile.shown],
+            [direction(delta) for _, delta, _ in tile.shown],
         ]
-        month = kpis.payback_month
-        rows.append([*texts, payback_caption(month, moved), _payback_label(month, moved)])
-    deltas = range(TILE_PARTS.index("delta"), len(rows[0]) - 2, len(TILE_PARTS))
-    for row in rows:
-        for at in deltas:
-            row[at] = row[at].removesuffix(DELTA_SUFFIX)
+    months = table.columns["payback_month"]
+    texts.append([payback_caption(month, scenario) for month in months])
+    texts.append([_payback_label(month, scenario) for month in months])
     return {
         "name": name,
         "key": sweep_key(scenario, base, name),
         "values": values,
         "parts": len(TILE_PARTS),
         "suffix": DELTA_SUFFIX,
-        "columns": [_runs(column) for column in zip(*rows, strict=True)],
+        "columns": [_runs(column) for column in texts],
         "axis": axis,
         "curve_every": every,
         "curves": [_levels(curve, axis) for curve in curves],
-        "paybacks": [table.kpis(step).payback_month for step in range(0, len(values), every)],
+        "paybacks": months[::every],
     }

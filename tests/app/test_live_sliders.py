@@ -167,11 +167,13 @@ def test_a_grid_value_in_binary_floating_point_is_read_as_the_step(page: Page) -
     assert app.query_params["ad_conversion_lift_pct"] == "0.3"
 
 
-def test_the_control_needs_no_network_its_code_names_no_address_and_loads_nothing() -> None:
+def test_the_control_talks_only_to_its_own_page_names_no_address_and_loads_nothing() -> None:
     folder = Path(__file__).resolve().parents[2] / "app"
     for name in ("live_sliders.js", "live_sliders.css"):
         # SVG's namespace is a name written as an address; nothing is fetched from it.
         code = (folder / name).read_text(encoding="utf-8").replace(SVG_NAMESPACE, "")
+        # A meeting's two routes beside the page (app/stream.py), addressed relative to it.
+        code = code.replace("fetch(roomUrl(", "").replace("new EventSource(roomUrl(", "")
         for needle in (
             "http:",
             "https:",
@@ -179,10 +181,15 @@ def test_the_control_needs_no_network_its_code_names_no_address_and_loads_nothin
             "import ",
             "import(",
             "fetch(",
+            "EventSource(",
+            "WebSocket(",
+            "XMLHttpRequest",
             "@import",
             "url(",
         ):
             assert needle not in code, f"{name} reaches for the network: {needle!r}"
+    js = (folder / "live_sliders.js").read_text(encoding="utf-8")
+    assert "new URL(`rooms/${encodeURIComponent(id)}/${what}`, window.location.href)" in js
 
 
 def ask_sweep(app: AppTest, request: object) -> AppTest:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from app.room import room_bus
+from app.room import NEWS, PRESENTER, room_bus
 from rooms import Published
 from rooms.port import ID_CHARS
-from tests.app.live import move
+from tests.app.live import control_data, move
 from tests.app.live import tiles as control_tiles
 from whatif import Scenario, encode_link, evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
@@ -111,3 +111,35 @@ def test_an_unknown_or_malformed_room_is_named_and_the_page_still_works(page: Pa
     bad = page(preset="seed-leak", room="<script>")
     assert not bad.exception and "is not a room of this page" in texts(bad)
     assert shown(bad) == tiles(SEED)
+
+
+def test_the_presenters_control_relays_drags_with_a_token_that_cannot_publish(page: Page) -> None:
+    app = page(preset="seed-leak")
+    assert control_data(app)["room"] is None  # no meeting: the control listens to nothing
+    app.button(key="room_start_sidebar").click().run()
+    opened = app.session_state[PRESENTER]
+    room = control_data(app)["room"]
+    assert room == {"id": opened.room_id, "drag": opened.drag_token}
+    assert opened.secret not in str(control_data(app))
+    forged = encode_link(AT_8, "seed-leak")
+    assert not isinstance(room_bus().publish(opened.room_id, room["drag"], forged), Published)
+
+
+def test_a_following_page_listens_to_the_room_until_it_steps_out(page: Page) -> None:
+    opened = room_bus().open(encode_link(AT_6, "seed-leak"))
+    app = page(room=opened.room_id)
+    assert control_data(app)["room"] == {"id": opened.room_id, "follow": True}
+    next(b for b in app.button if b.label == "Stop following").click().run()
+    assert control_data(app)["room"] is None
+    next(b for b in app.button if b.label == "Rejoin").click().run()
+    assert control_data(app)["room"] == {"id": opened.room_id, "follow": True}
+
+
+def test_word_from_the_feed_makes_the_next_run_read_the_room_before_it_draws(page: Page) -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    app = page(room=opened.room_id)
+    bus.publish(opened.room_id, opened.secret, encode_link(AT_8, "seed-leak"))
+    app.session_state[NEWS] = True  # what the control's "room" trigger sets (_room_news)
+    app.run()
+    assert shown(app) == tiles(AT_8) and NEWS not in app.session_state

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from whatif import FIELDS_BY_NAME, HEADLINE_FIELDS, Scenario
-from whatif.live import Move, Refusal, on_grid, read_move, snap
+from whatif.live import Move, Refusal, on_grid, read_drag, read_feed, read_move, snap
 
 PRESET = Scenario()
 CURRENT = PRESET.model_dump()
@@ -88,3 +89,61 @@ def test_a_refusal_names_the_field_and_the_rule_but_echoes_no_unchecked_text() -
     )
     named = read_move({"seq": 3, "name": "<script>", "value": 1, "final": True}, CURRENT, PRESET)
     assert isinstance(named, Refusal) and "<script>" not in named.problem
+
+
+KEY = "0123456789abcdef"
+
+
+@given(
+    st.dictionaries(st.sampled_from(["kind", "seq", "name", "value", "key"]), json_values)
+    | json_values
+)
+def test_any_feed_event_is_read_without_raising_and_only_as_one_of_its_kinds(raw: Any) -> None:
+    event = read_feed(json.dumps(raw))
+    if event is None:
+        return
+    assert event["kind"] in ("moved", "ended", "drag")
+    if event["kind"] == "drag":
+        spec = FIELDS_BY_NAME[str(event["name"])]
+        value = event["value"]
+        assert isinstance(value, float) and spec.minimum <= value <= spec.maximum
+        assert on_grid(spec, value) and set(event) == {"kind", "name", "value", "key"}
+    else:
+        assert set(event) == {"kind", "seq"} and isinstance(event["seq"], int)
+
+
+@given(grid_moves())
+def test_a_presenters_thumb_on_the_grid_is_relayed_as_the_step_itself(
+    move: tuple[str, int, float],
+) -> None:
+    name, _, value = move
+    event = read_feed(json.dumps({"kind": "drag", "name": name, "value": value, "key": KEY}))
+    assert event == {
+        "kind": "drag",
+        "name": name,
+        "value": snap(FIELDS_BY_NAME[name], value),
+        "key": KEY,
+    }
+
+
+def test_a_feed_event_that_is_not_one_of_ours_is_dropped() -> None:
+    drag = {"kind": "drag", "name": "price_per_mtok_usd", "value": 6.25, "key": KEY}
+    assert read_drag(drag) == drag
+    hostile: list[object] = [
+        {**drag, "name": "tax_rate_pct"},  # not a headline slider
+        {**drag, "value": 6.3},  # between steps: a follower looks up grid points only
+        {**drag, "value": 1e9},
+        {**drag, "value": "6.25"},
+        {**drag, "value": True},
+        {**drag, "key": "0123"},
+        {**drag, "key": KEY.upper()},
+        {"kind": "moved", "seq": -1},
+        {"kind": "moved", "seq": "1"},
+        {"kind": "reload"},
+        [drag],
+    ]
+    for raw in hostile:
+        assert read_feed(json.dumps(raw)) is None, raw
+    assert read_feed("{" * 10) is None
+    assert read_feed(json.dumps({**drag, "pad": "x" * 600})) is None  # longer than any event
+    assert read_feed(None) is None

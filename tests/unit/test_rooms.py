@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -11,6 +12,7 @@ import pytest
 import redis
 
 from bench.redis_served import REDIS_SERVER, RedisServer
+from bench.served import free_port
 from rooms import (
     BusDownError,
     MemoryBus,
@@ -22,7 +24,16 @@ from rooms import (
     bus_from_env,
     check_room_id,
 )
-from rooms.port import FOLLOWER_SEEN_S, ID_CHARS, PUBLISHES_PER_S
+from rooms.port import (
+    DRAGS_PER_S,
+    FOLLOWER_SEEN_S,
+    ID_CHARS,
+    MAX_EVENT_CHARS,
+    PUBLISHES_PER_S,
+    drag_token,
+    moved_event,
+)
+from whatif.live import read_feed
 
 LINK = "preset=seed-leak&model_version=3"
 MOVED = "preset=seed-leak&model_version=3&price_per_mtok_usd=6"
@@ -180,3 +191,82 @@ def test_a_room_is_reopened_only_when_the_store_lost_it(bus: RoomBus) -> None:
     stranger = Opened(opened.room_id, "another-secret")
     assert not bus.reopen(stranger, MOVED)
     assert isinstance(bus.publish(opened.room_id, stranger.secret, MOVED), Refused)
+
+
+def heard(bus: RoomBus, room_id: str, act: Callable[[], object], count: int) -> list[str]:
+    """The first `count` events of the room's feed after `act` (run in a thread, as a
+    session's script run publishes), read as the event stream reads them."""
+
+    async def listen() -> list[str]:
+        feed = bus.listen(room_id)
+        assert await anext(feed) is None  # the feed is open before anything is done
+        await asyncio.to_thread(act)
+        got: list[str] = []
+        while len(got) < count:
+            text = await asyncio.wait_for(anext(feed), 5)
+            if text is not None:
+                got.append(text)
+        await feed.aclose()
+        return got
+
+    return asyncio.run(listen())
+
+
+def test_the_feed_says_when_the_room_moves_on_and_when_it_ends(bus: RoomBus) -> None:
+    opened = bus.open(LINK)
+
+    def present() -> None:
+        bus.publish(opened.room_id, opened.secret, MOVED)
+        bus.end(opened.room_id, opened.secret)
+
+    events = heard(bus, opened.room_id, present, 2)
+    assert events == [moved_event(1, ended=False), moved_event(2, ended=True)]
+    assert [read_feed(e) for e in events] == [
+        {"kind": "moved", "seq": 1},
+        {"kind": "ended", "seq": 2},
+    ]
+
+
+def test_the_drag_token_relays_a_held_thumb_and_can_publish_nothing(
+    bus: RoomBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    opened = bus.open(LINK)
+    drag = (
+        '{"kind": "drag", "name": "price_per_mtok_usd", "value": 6.25, "key": "0123456789abcdef"}'
+    )
+    assert opened.drag_token not in (opened.secret, drag_token("another-secret"))
+    events = heard(
+        bus, opened.room_id, lambda: bus.drag(opened.room_id, opened.drag_token, drag), 1
+    )
+    assert events == [drag]
+    with caplog.at_level(logging.WARNING, logger="rooms"):
+        assert isinstance(bus.publish(opened.room_id, opened.drag_token, MOVED), Refused)
+    assert not bus.drag(opened.room_id, opened.secret, drag)  # the secret is not the token
+    assert not bus.drag(opened.room_id, "forged", drag)
+    assert not bus.drag("A" * ID_CHARS, opened.drag_token, drag)
+    assert not bus.drag(opened.room_id, opened.drag_token, "x" * (MAX_EVENT_CHARS + 1))
+    bus.end(opened.room_id, opened.secret)
+    assert not bus.drag(opened.room_id, opened.drag_token, drag)  # an ended room is still
+
+
+def test_drags_are_limited_per_room_per_second(bus: RoomBus) -> None:
+    opened = bus.open(LINK)
+    for _ in range(3):
+        start = int(time.time())
+        relayed = [
+            bus.drag(opened.room_id, opened.drag_token, "{}") for _ in range(DRAGS_PER_S + 5)
+        ]
+        if int(time.time()) == start:
+            break
+    assert sum(relayed) == DRAGS_PER_S
+
+
+def test_a_feed_on_a_redis_that_is_gone_says_so() -> None:
+    bus = RedisBus(f"redis://127.0.0.1:{free_port()}/0")
+
+    async def listen() -> None:
+        async for _ in bus.listen("A" * ID_CHARS):
+            pass
+
+    with pytest.raises(BusDownError):
+        asyncio.run(listen())

@@ -35,7 +35,7 @@ def expected_texts(result: Any, reference: Any) -> list[str]:
     for tile in kpi_tiles(result, reference):
         delta = (tile.delta or "").removesuffix(" vs preset")
         arrow = "" if tile.delta is None else "down" if tile.delta.startswith("-") else "up"
-        texts += [tile.label, tile.value, delta, tone(tile), arrow]
+        texts += [tile.label, tile.value, delta, tone(tile.delta, tile.delta_colour), arrow]
     month = result.kpis.payback_month
     horizon = result.scenario.horizon_years
     return [

@@ -1,0 +1,115 @@
+"""A meeting's feed over HTTP: routes of the app's server (serve.py, `st.App`'s public
+custom routes), beside the page.
+
+- `GET /rooms/{id}/events`: server-sent events for a follower's live control. A drag
+  of the presenter's thumb (looked up in the follower's own sweep, so the tiles follow
+  at the thumb's pace), and word that the room moved on, ended, paused or resumed (the
+  control then reruns the page, which applies the room's scenario through the link
+  codec). Whatever the store holds is read by `whatif.live.read_feed` first.
+- `POST /rooms/{id}/drag`: the presenter's control relays its held thumb, at most 20 a
+  second, with the room's drag token (`rooms.port.drag_token`), which relays drags and
+  can publish nothing. The move is checked like a slider's message.
+
+Both share the process's bus with the page (`app.room.room_bus`): in memory on one
+replica, or Redis, whose pub/sub carries the feed to every replica.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Final
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from app.room import room_bus
+from rooms import BusDownError, RoomBus, check_room_id
+from whatif.live import read_drag, read_feed
+
+MAX_BODY: Final = 1024  # a drag is about 150 bytes
+RETRY_MS: Final = 1000  # how soon a browser reconnects a dropped stream
+DOWN_RETRY_S: Final = 1.0  # how often a stream tries a store that went away
+
+log = logging.getLogger("whatif.room")
+
+
+def _event(event: dict[str, object]) -> str:
+    return f"event: {event['kind']}\ndata: {json.dumps(event)}\n\n"
+
+
+async def _feed(bus: RoomBus, room_id: str) -> AsyncIterator[str]:
+    """The room's feed as server-sent events, for as long as the browser listens."""
+    yield f"retry: {RETRY_MS}\n\n"
+    paused = False
+    while True:
+        try:
+            # aclosing: a browser that leaves closes the store's subscription at once.
+            async with aclosing(bus.listen(room_id)) as feed:
+                async for text in feed:
+                    if paused:
+                        paused = False
+                        yield _event({"kind": "resumed"})
+                    if text is None:
+                        yield ": still here\n\n"
+                        continue
+                    event = read_feed(text)
+                    if event is None:
+                        log.warning("room %s: the store held an event the page refused", room_id)
+                        continue
+                    yield _event(event)
+        except BusDownError:
+            if not paused:
+                paused = True
+                yield _event({"kind": "paused"})
+            await asyncio.sleep(DOWN_RETRY_S)
+
+
+async def events(request: Request) -> Response:
+    room_id = check_room_id(request.path_params["room_id"])
+    if room_id is None:
+        return PlainTextResponse("not a room id", status_code=404)
+    return StreamingResponse(
+        _feed(room_bus(), room_id),
+        media_type="text/event-stream",
+        # No proxy may hold events back (nginx: proxy_buffering off, and this header).
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def drag(request: Request) -> Response:
+    room_id = check_room_id(request.path_params["room_id"])
+    if room_id is None:
+        return PlainTextResponse("not a room id", status_code=404)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return PlainTextResponse("too long for a drag", status_code=413)
+    try:
+        raw = json.loads(body)
+    except ValueError:
+        return PlainTextResponse("not JSON", status_code=400)
+    event = read_drag(raw)
+    token = raw.get("token") if isinstance(raw, dict) else None
+    if event is None or not isinstance(token, str):
+        return PlainTextResponse("not a drag of a headline slider", status_code=400)
+    try:
+        relayed = await run_in_threadpool(room_bus().drag, room_id, token, json.dumps(event))
+    except BusDownError:
+        return PlainTextResponse("the room cannot be reached", status_code=503)
+    if not relayed:
+        log.warning("refused a drag for room %s: not its token, ended, or too many", room_id)
+        return PlainTextResponse("refused", status_code=403)
+    return Response(status_code=204)
+
+
+ROUTES: Final = [
+    Route("/rooms/{room_id}/events", events, methods=["GET"]),
+    Route("/rooms/{room_id}/drag", drag, methods=["POST"]),
+]
