@@ -87,7 +87,8 @@ mutants: $(VENV)/.dev-installed
 	$(PY) -m bench.mutants
 
 # A whole meeting at once: 20 browser sessions on one share link, through nginx to two
-# replicas (figures in the README).
+# replicas; then a room that follows its presenter (1 presenter and 30 follower pages),
+# and a room's feed with 200 listeners (figures in the README).
 load: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench.load
 

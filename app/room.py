@@ -30,7 +30,16 @@ from typing import Final
 import streamlit as st
 
 from app.state import CHOICE, NO_PRESET, set_fields
-from rooms import BusDownError, Opened, Published, Room, RoomBus, bus_from_env, check_room_id
+from rooms import (
+    MEETING_ENDED,
+    BusDownError,
+    Opened,
+    Published,
+    Room,
+    RoomBus,
+    bus_from_env,
+    check_room_id,
+)
 from whatif import PresetSet, Scenario, decode_link, encode_link
 from whatif.formatting import escape_markdown
 from whatif.links import ROOM_PARAM
@@ -48,6 +57,7 @@ NEWS: Final = "room_news"  # the feed said the room changed: poll before drawing
 COUNT_S: Final = 2.0
 BEAT_S: Final = 2.0  # how often a follower tells the bus it is still there
 LAST_BEAT: Final = "room_last_beat"
+LAPSED: Final = "room_lapsed"  # the id of this presenter's room that ended without it
 BANNER: Final = "room_banner"  # (status, following) as the banner last showed them
 
 log = logging.getLogger("whatif.room")
@@ -108,6 +118,7 @@ def heard_news() -> None:
 
 def _start() -> None:
     st.session_state[PRESENTER] = "starting"
+    st.session_state.pop(LAPSED, None)
 
 
 def _end() -> None:
@@ -132,6 +143,11 @@ def room_control(where: str) -> None:
         return
     if st.session_state.get(FOLLOWED):
         return  # a follower does not start rooms of its own
+    if st.session_state.get(LAPSED):
+        st.caption(
+            ":material/event_available: Your meeting ended after 4 hours without a change; "
+            "its link shows its last scenario. Let the room follow again to start a new one."
+        )
     st.button(
         "Let the room follow",
         key=f"room_start_{where}",
@@ -170,6 +186,16 @@ def _send(opened: Opened, link: str) -> None:
         outcome = Published(0)  # the store had lost the room: it is back, showing `link`
     if isinstance(outcome, Published):
         st.session_state[PUBLISHED] = link
+    elif outcome.problem == MEETING_ENDED:
+        # The room idled out (4 hours without a change): this page presents no more, and
+        # says so rather than retry; "Let the room follow" opens a new room.
+        log.info("room %s ended while its presenter's page was open", opened.room_id)
+        for key in (PRESENTER, PUBLISHED, PENDING):
+            st.session_state.pop(key, None)
+        st.session_state[LAPSED] = opened.room_id
+        if ROOM_PARAM in st.query_params:
+            del st.query_params[ROOM_PARAM]
+        st.rerun(scope="app")
 
 
 @st.fragment(run_every=timedelta(seconds=COUNT_S))

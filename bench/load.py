@@ -22,7 +22,7 @@ from typing import Final
 
 from playwright.async_api import Browser, Page, async_playwright
 
-from bench import meeting
+from bench import feed, meeting
 from bench.balanced import Balancer
 from bench.browser import DONE_JS, QUIET_MS, RECORDER_JS, VIEWPORT
 from bench.measure import Figure, figure, table
@@ -187,7 +187,7 @@ def run() -> list[Figure]:
         balancer.stop()
         for replica in replicas:
             replica.stop()
-    return [*figures, *meeting.run()]
+    return [*figures, *meeting.run(), *feed.run()]
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import os
 from rooms.memory import MemoryBus
 from rooms.port import (
     IDLE_S,
+    MEETING_ENDED,
     PUBLISHES_PER_S,
     BusDownError,
     Opened,
@@ -27,6 +28,7 @@ REDIS_URL_VAR = "WHATIF_REDIS_URL"
 
 __all__ = [
     "IDLE_S",
+    "MEETING_ENDED",
     "PUBLISHES_PER_S",
     "REDIS_URL_VAR",
     "BusDownError",

@@ -19,6 +19,7 @@ from rooms.port import (
     KEEP_S,
     MAX_EVENT_CHARS,
     MAX_LINK_CHARS,
+    MEETING_ENDED,
     PUBLISHES_PER_S,
     QUIET_S,
     Opened,
@@ -136,7 +137,7 @@ class MemoryBus(RoomBus):
             if isinstance(kept, Refused):
                 return kept
             if not self._live(kept):
-                return Refused("the meeting has ended")
+                return Refused(MEETING_ENDED)
             if len(link) > MAX_LINK_CHARS:
                 return Refused("the scenario is too long to publish")
             now = self.clock()

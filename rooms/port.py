@@ -35,6 +35,7 @@ FOLLOWER_SEEN_S: Final = 10.0  # a page that has not asked for this long has gon
 MAX_LINK_CHARS: Final = 4096  # a complete link is about 1,000
 DRAGS_PER_S: Final = 30  # a held thumb sends at most 20 a second
 MAX_EVENT_CHARS: Final = 512  # a drag event is about 120
+MEETING_ENDED: Final = "the meeting has ended"  # why an ended or idle room takes no publish
 QUIET_S: Final = 15.0  # a feed says it is still there this often (proxies drop idle streams)
 
 log = logging.getLogger("rooms")

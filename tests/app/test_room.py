@@ -143,3 +143,19 @@ def test_word_from_the_feed_makes_the_next_run_read_the_room_before_it_draws(pag
     app.session_state[NEWS] = True  # what the control's "room" trigger sets (_room_news)
     app.run()
     assert shown(app) == tiles(AT_8) and NEWS not in app.session_state
+
+
+def test_a_presenter_whose_room_ended_without_them_is_told_and_can_start_again(
+    page: Page,
+) -> None:
+    app = page(preset="seed-leak")
+    app.button(key="room_start_sidebar").click().run()
+    opened = app.session_state[PRESENTER]
+    room_bus().end(opened.room_id, opened.secret)  # as 4 hours without a change would
+    move(app, "price_per_mtok_usd", 6.0)
+    assert not app.exception
+    assert "Your meeting ended after 4 hours without a change" in texts(app)
+    assert "room" not in app.query_params and PRESENTER not in app.session_state
+    app.button(key="room_start_sidebar").click().run()
+    assert app.query_params["room"] != opened.room_id
+    assert "Your meeting ended" not in texts(app)

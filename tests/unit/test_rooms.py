@@ -14,6 +14,7 @@ import redis
 from bench.redis_served import REDIS_SERVER, RedisServer
 from bench.served import free_port
 from rooms import (
+    MEETING_ENDED,
     BusDownError,
     MemoryBus,
     Opened,
@@ -117,7 +118,7 @@ def test_an_ended_room_keeps_its_last_scenario_and_takes_no_more(bus: RoomBus) -
     assert isinstance(bus.end(opened.room_id, opened.secret), Published)
     room = bus.read(opened.room_id)
     assert room and room.ended and room.link == MOVED
-    assert isinstance(bus.publish(opened.room_id, opened.secret, LINK), Refused)
+    assert bus.publish(opened.room_id, opened.secret, LINK) == Refused(MEETING_ENDED)
 
 
 def test_a_room_ends_after_its_idle_time_and_keeps_its_scenario(make_bus: Maker) -> None:
@@ -127,7 +128,7 @@ def test_a_room_ends_after_its_idle_time_and_keeps_its_scenario(make_bus: Maker)
     time.sleep(0.5)
     room = bus.read(opened.room_id)
     assert room and room.ended and room.link == MOVED
-    assert isinstance(bus.publish(opened.room_id, opened.secret, LINK), Refused)
+    assert bus.publish(opened.room_id, opened.secret, LINK) == Refused(MEETING_ENDED)
 
 
 def test_publishing_is_limited_per_room_per_second(bus: RoomBus) -> None:
