@@ -102,7 +102,8 @@ def feed_for_control() -> dict[str, object] | None:
     if opened:
         return {"id": opened.room_id, "drag": opened.drag_token}
     room_id = st.session_state.get(FOLLOWED)
-    if room_id and st.session_state.get(FOLLOWING):
+    live = st.session_state.get(STATUS) not in ("ended", "unknown", "bad")
+    if room_id and st.session_state.get(FOLLOWING) and live:
         return {"id": room_id, "follow": True}
     return None
 

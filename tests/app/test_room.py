@@ -159,3 +159,12 @@ def test_a_presenter_whose_room_ended_without_them_is_told_and_can_start_again(
     app.button(key="room_start_sidebar").click().run()
     assert app.query_params["room"] != opened.room_id
     assert "Your meeting ended" not in texts(app)
+
+
+def test_a_page_on_an_ended_room_listens_to_nothing(page: Page) -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    bus.end(opened.room_id, opened.secret)
+    app = page(room=opened.room_id)
+    assert "The meeting has ended" in texts(app) and shown(app) == tiles(AT_6)
+    assert control_data(app)["room"] is None

@@ -99,6 +99,14 @@ def test_the_nginx_config_upgrades_websockets_hashes_a_cookie_and_retries_a_dead
     assert upstreams == [("whatif-1", str(PORT)), ("whatif-2", str(PORT))]
 
 
+def test_the_image_serves_the_page_with_the_meeting_routes_and_nginx_streams_them() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert '"run", "serve.py"' in dockerfile and "serve.py" in dockerfile.split("CMD")[0]
+    config = (DEPLOY / "nginx" / "nginx.conf").read_text()
+    stream = config.split("location ~ ^/rooms/[A-Za-z0-9_-]+/events$ {")[1].split("}")[0]
+    assert "proxy_buffering off;" in stream and "proxy_read_timeout 1h;" in stream
+
+
 def test_nginx_accepts_the_configuration() -> None:
     if not NGINX.exists():
         if os.environ.get("CI") == "true":
