@@ -41,6 +41,7 @@ const DRAG_MS = 50; // a presenter's held thumb goes to the room at most 20 time
 // release), or this long after the last one when none comes (released where it started).
 const RELAYED_MS = 2000;
 const ROOM_NEWS = ["moved", "ended", "paused", "resumed"];
+const FEED_RETRY_MS = 2000; // a feed the browser gave up on (an error answer) is reopened
 
 // A meeting's route beside the page (app/stream.py), wherever the page is served from.
 function roomUrl(id, what) {
@@ -381,7 +382,18 @@ class LiveSliders {
     this.feedId = id;
     this.relayedAt = -Infinity;
     if (!id) return;
+    // One feed per page, even if Streamlit mounts the control afresh.
+    window.whatifRoomFeed?.close();
     this.feed = new EventSource(roomUrl(id, "events"));
+    window.whatifRoomFeed = this.feed;
+    this.feed.addEventListener("error", () => {
+      // The browser reconnects a dropped stream by itself, but not one that was answered
+      // with an error (a replica restarting): reopen it while the page still follows.
+      if (this.feed?.readyState !== EventSource.CLOSED) return;
+      this.feed = null;
+      this.feedId = null;
+      setTimeout(() => this.listenToRoom(this.data.room), FEED_RETRY_MS);
+    });
     this.feed.addEventListener("drag", (event) => this.relayed(JSON.parse(event.data)));
     for (const kind of ROOM_NEWS) {
       this.feed.addEventListener(kind, () => {
@@ -398,7 +410,9 @@ class LiveSliders {
 
   // The presenter's held thumb, drawn from this page's own sweep with the presenter's key.
   relayed(drag) {
-    if (this.held || this.touch || !this.sliders.has(drag.name)) return;
+    // This page's own hand wins: a thumb held, or a value of its own not yet applied.
+    const own = this.held || this.touch || this.local || this.inflight || this.waiting.size;
+    if (own || !this.sliders.has(drag.name)) return;
     const { field } = this.sliders.get(drag.name);
     const sweep = this.sweeps.get(drag.key);
     if (!sweep) {
@@ -411,6 +425,18 @@ class LiveSliders {
     this.relayedAt = performance.now();
     this.show(drag.name, drag.value);
     this.drawView(pointView(sweep, i), { story: false });
+    clearTimeout(this.relayTimer);
+    this.relayTimer = setTimeout(() => this.restore(), RELAYED_MS + 50);
+  }
+
+  // Once a relayed thumb has gone quiet with no word from the room (released where it
+  // started, or the release's relay lost), the page's own values and view again.
+  restore() {
+    if (this.relaying() || this.local) return;
+    for (const [name, value] of Object.entries(this.data.values)) {
+      if (this.sliders.has(name) && this.held !== name) this.show(name, value);
+    }
+    this.drawView(this.data.view, { story: true });
   }
 
   release(name, value) {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Final
 
@@ -43,7 +43,7 @@ def _event(event: dict[str, object]) -> str:
     return f"event: {event['kind']}\ndata: {json.dumps(event)}\n\n"
 
 
-async def _feed(bus: RoomBus, room_id: str) -> AsyncIterator[str]:
+async def _feed(bus: RoomBus, room_id: str) -> AsyncGenerator[str, None]:
     """The room's feed as server-sent events, for as long as the browser listens."""
     yield f"retry: {RETRY_MS}\n\n"
     paused = False
@@ -74,8 +74,18 @@ async def events(request: Request) -> Response:
     room_id = check_room_id(request.path_params["room_id"])
     if room_id is None:
         return PlainTextResponse("not a room id", status_code=404)
+    bus = room_bus()
+    try:
+        room = await run_in_threadpool(bus.read, room_id)
+    except BusDownError:
+        room = None  # a stream to a store that is down waits for it (the page says paused)
+    else:
+        # Only a live room has a feed: a stream costs the store a subscription, so ids
+        # that name no meeting get none.
+        if room is None or room.ended:
+            return PlainTextResponse("no such meeting, or it has ended", status_code=404)
     return StreamingResponse(
-        _feed(room_bus(), room_id),
+        _feed(bus, room_id),
         media_type="text/event-stream",
         # No proxy may hold events back (nginx: proxy_buffering off, and this header).
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
@@ -93,7 +103,7 @@ async def drag(request: Request) -> Response:
             return PlainTextResponse("too long for a drag", status_code=413)
     try:
         raw = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
         return PlainTextResponse("not JSON", status_code=400)
     event = read_drag(raw)
     token = raw.get("token") if isinstance(raw, dict) else None

@@ -38,7 +38,7 @@ from rooms.port import (
     secret_hash,
 )
 
-QUEUED: int = 64  # events a slow listener may fall behind by; older drags are dropped
+QUEUED: int = 64  # events a slow listener may fall behind by; then the oldest go
 
 
 class _Rate:
@@ -88,9 +88,14 @@ class MemoryBus(RoomBus):
         self._lock = threading.Lock()
 
     def _announce(self, room_id: str, text: str) -> None:
-        """Put `text` on the room's feed (call with the lock held)."""
-        for loop, queue in self._listeners.get(room_id, []):
-            loop.call_soon_threadsafe(_offer, queue, text)
+        """Put `text` on the room's feed (call with the lock held). A listener whose loop
+        has closed (its server stopped) hears nothing more."""
+        for entry in list(self._listeners.get(room_id, [])):
+            loop, queue = entry
+            try:
+                loop.call_soon_threadsafe(_offer, queue, text)
+            except RuntimeError:
+                self._listeners[room_id].remove(entry)
 
     def _get(self, room_id: str) -> _Kept | None:
         kept = self._rooms.get(room_id)
@@ -184,9 +189,11 @@ class MemoryBus(RoomBus):
                     yield None
         finally:
             with self._lock:
-                self._listeners[room_id].remove(entry)
-                if not self._listeners[room_id]:
-                    del self._listeners[room_id]
+                listeners = self._listeners.get(room_id, [])
+                if entry in listeners:
+                    listeners.remove(entry)
+                if not listeners:
+                    self._listeners.pop(room_id, None)
 
     def read(self, room_id: str) -> Room | None:
         with self._lock:

@@ -222,7 +222,14 @@ class RedisBus(RoomBus):
         return bool(answer)
 
     async def listen(self, room_id: str) -> AsyncGenerator[str | None, None]:
-        client = redis.asyncio.Redis.from_url(self.url, socket_connect_timeout=TIMEOUT_S)
+        # A subscription that dies silently (a half-open connection) is found by a PING
+        # each QUIET_S, and TCP keepalive: the stream then says paused, never hangs mute.
+        client = redis.asyncio.Redis.from_url(
+            self.url,
+            socket_connect_timeout=TIMEOUT_S,
+            socket_keepalive=True,
+            health_check_interval=QUIET_S,
+        )
         feed = client.pubsub(ignore_subscribe_messages=True)
         try:
             await feed.subscribe(self._feed(room_id))

@@ -242,6 +242,7 @@ def test_the_drag_token_relays_a_held_thumb_and_can_publish_nothing(
     assert events == [drag]
     with caplog.at_level(logging.WARNING, logger="rooms"):
         assert isinstance(bus.publish(opened.room_id, opened.drag_token, MOVED), Refused)
+        assert isinstance(bus.end(opened.room_id, opened.drag_token), Refused)
     assert not bus.drag(opened.room_id, opened.secret, drag)  # the secret is not the token
     assert not bus.drag(opened.room_id, "forged", drag)
     assert not bus.drag("A" * ID_CHARS, opened.drag_token, drag)
@@ -251,13 +252,15 @@ def test_the_drag_token_relays_a_held_thumb_and_can_publish_nothing(
 
 
 def test_drags_are_limited_per_room_per_second(bus: RoomBus) -> None:
-    opened = bus.open(LINK)
+    # In one second of both clocks (Redis counts wall-clock seconds, memory monotonic
+    # ones), or again with a fresh room.
     for _ in range(3):
-        start = int(time.time())
+        opened = bus.open(LINK)
+        start = (int(time.time()), int(time.monotonic()))
         relayed = [
             bus.drag(opened.room_id, opened.drag_token, "{}") for _ in range(DRAGS_PER_S + 5)
         ]
-        if int(time.time()) == start:
+        if (int(time.time()), int(time.monotonic())) == start:
             break
     assert sum(relayed) == DRAGS_PER_S
 
