@@ -7,7 +7,7 @@ field) is published as its complete link. A page opened on the room link hears
 of it through the room's feed (app/stream.py, server-sent events to its live
 control, which then reruns the page), applies the link through the link codec,
 and shows it. While the presenter holds a thumb, the feed relays it and the
-follower's control looks it up in its own sweep. A poll of the bus once a second
+follower's control looks it up in its own sweep. A poll of the bus every 5 s
 in a fragment (`st.fragment(run_every=...)`, a public API; no Streamlit
 internals) is the fallback where no stream gets through, and the follower's
 heartbeat. A follower who changes anything leaves the room and explores alone;
@@ -52,10 +52,13 @@ FOLLOWING: Final = "room_following"  # True while it follows
 APPLIED: Final = "room_applied"  # (seq, preset id, scenario) last applied from the room
 STATUS: Final = "room_status"  # what the last poll found: "live", "ended", "unknown", "paused"
 PAGE_ID: Final = "room_page_id"
-POLL_S: Final = 1.0  # without the feed, a released move still reaches a follower
+# The feed brings every change at once; the poll is the heartbeat that counts followers
+# and the fallback where no event stream gets through. Each poll is a fragment run on
+# the server: at 5 s, 200 followers cost 40 runs a second, not 200.
+POLL_S: Final = 5.0
 NEWS: Final = "room_news"  # the feed said the room changed: poll before drawing
 COUNT_S: Final = 2.0
-BEAT_S: Final = 2.0  # how often a follower tells the bus it is still there
+BEAT_S: Final = 2.0  # a follower tells the bus it is still there at most this often
 LAST_BEAT: Final = "room_last_beat"
 LAPSED: Final = "room_lapsed"  # the id of this presenter's room that ended without it
 BANNER: Final = "room_banner"  # (status, following) as the banner last showed them

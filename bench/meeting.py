@@ -9,7 +9,7 @@ and move is known. Then the presenter grabs the price thumb (every page fetches
 its sweep along it), drags it for DRAG_S, and the followers' tile changes during
 the drag give their update rate. Server CPU (both replicas) is read around the
 moves, around the drag, and over a quiet spell with every follower listening to
-the room's feed and polling once a second, which is what a room costs while
+the room's feed and polling every 5 s, which is what a room costs while
 nobody moves.
 """
 
@@ -63,7 +63,7 @@ WATCH_JS: Final = """(label) => {
 
 async def _open(browser: Browser, url: str, *, settled: bool = True) -> Page:
     """A page on `url`; with `settled`, once its first run has finished. A follower's page
-    is never still for long (its poll runs once a second), so it is not waited on."""
+    is never still for long (it listens to the feed and polls every 5 s), so it is not waited on."""
     context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     page = await context.new_page()
     await page.goto(url, timeout=OPEN_TIMEOUT_MS, wait_until="domcontentloaded")
