@@ -105,16 +105,22 @@ class Totals(NamedTuple):
     @property
     def operating_impact(self) -> Array:
         """Net cash with depreciation in place of capex."""
-        return self.net_cash + self.capex - self.depreciation
+        return self.with_depreciation(self.net_cash)
+
+    def with_depreciation(self, net_cash: Array) -> Array:
+        """The operating impact from the net cash (already summed, as evaluate() has it)."""
+        return net_cash + self.capex - self.depreciation
 
     @property
     def book_value(self) -> Array:
         """Capex not yet depreciated (construction in progress at cost)."""
         return self.capex - self.depreciation
 
-    def after_tax_cash(self, tax_rate_pct: Number) -> Array:
-        """Net cash less the tax on the operating impact (a loss lowers the tax bill)."""
-        return self.net_cash - tax_rate_pct / 100 * self.operating_impact
+    def after_tax_cash(self, tax_rate_pct: Number, net_cash: Array | None = None) -> Array:
+        """Net cash less the tax on the operating impact (a loss lowers the tax bill);
+        from `net_cash` when the caller has it."""
+        net = self.net_cash if net_cash is None else net_cash
+        return net - tax_rate_pct / 100 * self.with_depreciation(net)
 
 
 class Flows(NamedTuple):

@@ -159,6 +159,7 @@ def scenario_values(s: Scenario) -> dict[str, float]:
 
 
 def _monthly(v: Totals, tax_rate_pct: float) -> Monthly:
+    net_cash = v.net_cash  # summed once: the impact and the after-tax cash start from it
     return Monthly(
         token_spend_usd=v.token_spend,
         vendor_token_spend_usd=v.vendor_token_spend,
@@ -173,9 +174,9 @@ def _monthly(v: Totals, tax_rate_pct: float) -> Monthly:
         ai_opex_usd=v.ai_opex,
         capex_usd=v.capex,
         depreciation_usd=v.depreciation,
-        operating_impact_usd=v.operating_impact,
-        net_cash_usd=v.net_cash,
-        after_tax_cash_usd=v.after_tax_cash(tax_rate_pct),
+        operating_impact_usd=v.with_depreciation(net_cash),
+        net_cash_usd=net_cash,
+        after_tax_cash_usd=v.after_tax_cash(tax_rate_pct, net_cash),
         baseline_revenue_usd=v.baseline_revenue,
     )
 
