@@ -162,6 +162,7 @@ class LiveSliders {
     this.local = false; // the tiles show a looked-up value the page has not confirmed
     this.announced = null; // the first view is not read out: nothing was changed yet
     this.feed = null; // a follower's EventSource on the room's feed
+    this.claimed = false; // a reloaded presenter's tab asked for its room back
     this.feedId = null;
     this.relayedAt = -Infinity; // when a follower last drew the presenter's held thumb
     this.news = 0;
@@ -371,6 +372,21 @@ class LiveSliders {
         .finally(() => setTimeout(next, DRAG_MS));
     };
     next();
+  }
+
+  // The presenter's tab keeps its room's secret for itself (sessionStorage: this tab only,
+  // kept across a reload); reloaded on the room link, it asks for the room back once.
+  keepOrClaim(room) {
+    if (!room) return;
+    const kept = `whatif-room-${room.id}`;
+    if (room.claim) {
+      window.sessionStorage.setItem(kept, room.claim);
+    } else if (room.follow && !this.claimed && this.setStateValue) {
+      const secret = window.sessionStorage.getItem(kept);
+      if (!secret) return;
+      this.claimed = true;
+      this.setStateValue("claim", { id: room.id, secret });
+    }
   }
 
   // A follower listens to the room while it follows, and stops when it steps out.
@@ -623,6 +639,7 @@ class LiveSliders {
     this.setStateValue = setStateValue;
     this.setTriggerValue = setTriggerValue;
     this.data = data;
+    this.keepOrClaim(data.room);
     this.listenToRoom(data.room);
     if (data.sweep) {
       this.sweeps.set(data.sweep.key, unpack(data.sweep));

@@ -34,7 +34,7 @@ from typing import Any, Final
 import streamlit as st
 
 from app.fields import field_label
-from app.room import feed_for_control, heard_news
+from app.room import feed_for_control, heard_news, reclaim
 from app.state import WHOLE_PAGE
 from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
@@ -46,6 +46,7 @@ HANDLED: Final = "live_handled"  # the last message handled (as JSON) and its nu
 REFUSED: Final = "live_refused"
 SETTLED: Final = "live_settled"
 ANSWERED: Final = "live_sweep_answered"  # the number of the last sweep request answered
+CLAIMED: Final = "live_claimed"  # the last claim of a room handled
 SWEEPS_KEPT: Final = 64  # sweeps cached per process (each about 100 KB)
 
 _HERE = Path(__file__).parent
@@ -131,6 +132,16 @@ def _asked_sweep(scenario: Scenario, base: Scenario) -> dict[str, Any] | None:
     return _cached_sweep(held, base, str(name))
 
 
+def _take_claim() -> None:
+    """A reloaded presenter's tab asked for its room back: present again, whole page."""
+    claim = _state("claim")
+    if not isinstance(claim, Mapping) or st.session_state.get(CLAIMED) == claim:
+        return
+    st.session_state[CLAIMED] = dict(claim)
+    if reclaim(claim.get("id"), claim.get("secret")):
+        st.rerun(scope="app")
+
+
 def _room_news() -> None:
     """The control heard the meeting's feed: the whole page reruns and reads the room."""
     heard_news()
@@ -150,6 +161,7 @@ def live_sliders(
     `chart` (`large` tiles for the presentation view). In a meeting, the presenter's
     control relays a held thumb to the room and a follower's listens to it
     (`app.room.feed_for_control`)."""
+    _take_claim()
     handled = st.session_state.get(HANDLED)
     scenario = result.scenario
     _control(
@@ -169,6 +181,7 @@ def live_sliders(
         on_value_change=_handled_in_the_run,
         on_sweep_change=_handled_in_the_run,
         on_room_change=_room_news,
+        on_claim_change=_handled_in_the_run,
         width="stretch",
         height="content",
     )

@@ -100,15 +100,33 @@ def read_room_param() -> None:
 
 def feed_for_control() -> dict[str, object] | None:
     """What the live control needs of the meeting: the presenter's page relays its held
-    thumb with the room's drag token; a following page listens to the room's feed."""
+    thumb with the room's drag token, and keeps the secret in its tab (sessionStorage) so
+    that a reload takes the room back; a following page listens to the room's feed."""
     opened = presenter()
     if opened:
-        return {"id": opened.room_id, "drag": opened.drag_token}
+        return {"id": opened.room_id, "drag": opened.drag_token, "claim": opened.secret}
     room_id = st.session_state.get(FOLLOWED)
     live = st.session_state.get(STATUS) not in ("ended", "unknown", "bad")
     if room_id and st.session_state.get(FOLLOWING) and live:
         return {"id": room_id, "follow": True}
     return None
+
+
+def reclaim(room_id: object, secret: object) -> bool:
+    """A presenter's tab, reloaded on its room link, asks for its room back with the secret
+    it kept: this page presents again if the secret is the room's (a wrong one is logged
+    by the bus and changes nothing)."""
+    if not isinstance(secret, str) or check_room_id(room_id) != st.session_state.get(FOLLOWED):
+        return False
+    try:
+        if not room_bus().claim(str(room_id), secret):
+            return False
+    except BusDownError:
+        return False
+    st.session_state[PRESENTER] = Opened(str(room_id), secret)
+    for key in (FOLLOWED, FOLLOWING, APPLIED, STATUS, BANNER, PUBLISHED, LAPSED):
+        st.session_state.pop(key, None)
+    return True
 
 
 def heard_news() -> None:

@@ -127,13 +127,13 @@ class MemoryBus(RoomBus):
     def _live(self, kept: _Kept) -> bool:
         return kept.fields["ended"] == "0" and kept.live_until > self.clock()
 
-    def _presenters(self, room_id: str, secret: str) -> _Kept | Refused:
+    def _presenters(self, room_id: str, secret: str, what: str = "a publish") -> _Kept | Refused:
         """The room, if `secret` is its presenter's (call with the lock held)."""
         kept = self._get(room_id) if check_room_id(room_id) else None
         if kept is None:
             return Refused("no such room")
         if not same_secret(secret, kept.secret_hash):
-            return refuse_forged(room_id)
+            return refuse_forged(room_id, what)
         return kept
 
     def publish(self, room_id: str, secret: str, link: str) -> Published | Refused:
@@ -163,6 +163,11 @@ class MemoryBus(RoomBus):
             kept.fields.update(seq=str(seq), ended="1")
             self._announce(room_id, moved_event(seq, ended=True))
             return Published(seq)
+
+    def claim(self, room_id: str, secret: str) -> bool:
+        with self._lock:
+            kept = self._presenters(room_id, secret, "a claim")
+            return not isinstance(kept, Refused) and self._live(kept)
 
     def drag(self, room_id: str, token: str, event: str) -> bool:
         with self._lock:

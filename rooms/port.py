@@ -124,8 +124,8 @@ def moved_event(seq: int, ended: bool) -> str:
     return f'{{"kind": "{"ended" if ended else "moved"}", "seq": {seq}}}'
 
 
-def refuse_forged(room_id: str) -> Refused:
-    log.warning("refused a publish to room %s: not the presenter's secret", room_id)
+def refuse_forged(room_id: str, what: str = "a publish") -> Refused:
+    log.warning("refused %s to room %s: not the presenter's secret", what, room_id)
     return Refused("not the presenter of this room")
 
 
@@ -153,6 +153,11 @@ class RoomBus(ABC):
     @abstractmethod
     def read(self, room_id: str) -> Room | None:
         """The room's last state, or None for a room that never was (or was garbled)."""
+
+    @abstractmethod
+    def claim(self, room_id: str, secret: str) -> bool:
+        """Whether `secret` is the presenter's of this live room (a presenter's page that
+        was reloaded takes its room back); a wrong secret is logged."""
 
     @abstractmethod
     def drag(self, room_id: str, token: str, event: str) -> bool:

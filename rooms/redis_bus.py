@@ -39,6 +39,7 @@ from rooms.port import (
     new_secret,
     read_state,
     refuse_forged,
+    same_secret,
     secret_hash,
 )
 
@@ -206,6 +207,26 @@ class RedisBus(RoomBus):
         except UnicodeDecodeError:
             return None
         return read_state(room_id, fields, bool(is_live))
+
+    def claim(self, room_id: str, secret: str) -> bool:
+        if not check_room_id(room_id):
+            return False
+        room, live, _ = self._keys(room_id)
+
+        def get() -> list[Any]:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.hmget(room, ["secret", "ended"])
+                pipe.exists(live)
+                result: list[Any] = pipe.execute()
+                return result
+
+        (stored, ended), is_live = self._call(get)
+        if stored is None:
+            return False
+        if not same_secret(secret, stored.decode(errors="replace")):
+            refuse_forged(room_id, "a claim")
+            return False
+        return ended == b"0" and bool(is_live)
 
     def drag(self, room_id: str, token: str, event: str) -> bool:
         if not check_room_id(room_id) or not isinstance(token, str):

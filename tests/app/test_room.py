@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.live_sliders import LIVE
 from app.room import NEWS, PRESENTER, room_bus
 from rooms import Published
 from rooms.port import ID_CHARS
@@ -119,8 +122,8 @@ def test_the_presenters_control_relays_drags_with_a_token_that_cannot_publish(pa
     app.button(key="room_start_sidebar").click().run()
     opened = app.session_state[PRESENTER]
     room = control_data(app)["room"]
-    assert room == {"id": opened.room_id, "drag": opened.drag_token}
-    assert opened.secret not in str(control_data(app))
+    # The drag token relays drags; the secret stays in the presenter's own tab, for a reload.
+    assert room == {"id": opened.room_id, "drag": opened.drag_token, "claim": opened.secret}
     forged = encode_link(AT_8, "seed-leak")
     assert not isinstance(room_bus().publish(opened.room_id, room["drag"], forged), Published)
 
@@ -129,6 +132,7 @@ def test_a_following_page_listens_to_the_room_until_it_steps_out(page: Page) -> 
     opened = room_bus().open(encode_link(AT_6, "seed-leak"))
     app = page(room=opened.room_id)
     assert control_data(app)["room"] == {"id": opened.room_id, "follow": True}
+    assert opened.secret not in str(control_data(app))  # a follower never sees it
     next(b for b in app.button if b.label == "Stop following").click().run()
     assert control_data(app)["room"] is None
     next(b for b in app.button if b.label == "Rejoin").click().run()
@@ -168,3 +172,27 @@ def test_a_page_on_an_ended_room_listens_to_nothing(page: Page) -> None:
     app = page(room=opened.room_id)
     assert "The meeting has ended" in texts(app) and shown(app) == tiles(AT_6)
     assert control_data(app)["room"] is None
+
+
+def test_a_reloaded_presenters_tab_takes_its_room_back_with_the_secret_it_kept(
+    page: Page, caplog: pytest.LogCaptureFixture
+) -> None:
+    presenting = page(preset="seed-leak")
+    presenting.button(key="room_start_sidebar").click().run()
+    opened = presenting.session_state[PRESENTER]
+    # The reload: a new session on the room link, following, until its control claims.
+    reloaded = page(room=opened.room_id)
+    assert "Following the presenter" in texts(reloaded)
+    with caplog.at_level(logging.WARNING, logger="rooms"):
+        reloaded.session_state[LIVE] = {"claim": {"id": opened.room_id, "secret": "guess"}}
+        reloaded.run()
+    assert "Following the presenter" in texts(reloaded) and PRESENTER not in reloaded.session_state
+    assert f"refused a claim to room {opened.room_id}" in caplog.text
+    reloaded.session_state[LIVE] = {"claim": {"id": opened.room_id, "secret": opened.secret}}
+    reloaded.run()
+    assert reloaded.session_state[PRESENTER] == opened
+    assert "Following the presenter" not in texts(reloaded)
+    assert any(b.label == "End the meeting" for b in reloaded.button)
+    move(reloaded, "price_per_mtok_usd", 6.0)
+    room = room_bus().read(opened.room_id)
+    assert room and room.link == encode_link(AT_6, "seed-leak")

@@ -216,3 +216,29 @@ def test_a_follower_on_another_replica_shows_each_released_move_within_a_second(
     expect(follower.get_by_test_id("stException")).to_have_count(0)
     presenter.context.close()
     follower.context.close()
+
+
+def test_a_presenter_who_reloads_the_page_still_presents(
+    browser: Browser, meeting: Meeting
+) -> None:
+    context, _ = on_replica(browser, meeting.balancer, None)
+    presenter = context.new_page()
+    presenter.goto(meeting.balancer.url + "?preset=seed-leak")
+    settle(presenter)
+    presenter.get_by_role("button", name="Let the room follow").click()
+    presenter.wait_for_url("**room=**")
+    expect(presenter.get_by_role("button", name="End the meeting")).to_be_visible()
+    presenter.reload()
+    expect(presenter.get_by_role("button", name="End the meeting")).to_be_visible()
+    expect(presenter.get_by_text("Following the presenter")).to_be_hidden()
+    # And it still publishes: a page opened on the room link shows its next move.
+    room_id = presenter.url.split("room=")[1].split("&")[0]
+    guest, _ = on_replica(browser, meeting.balancer, None)
+    follower = guest.new_page()
+    follower.goto(meeting.balancer.url + f"?room={room_id}")
+    settle(follower)
+    _, price = step_price(presenter, "ArrowRight", SEED.price_per_mtok_usd)
+    want = token_spend(SEED.model_copy(update={"price_per_mtok_usd": price}))
+    expect(tile_value(follower, TILE)).to_have_text(want)
+    context.close()
+    guest.close()

@@ -379,8 +379,12 @@ def test_whatif_is_installed_as_a_command_that_runs_the_cli() -> None:
 
 
 def _from_elsewhere() -> dict[str, str]:
-    """The environment of a shell in another folder; PYTHONPATH stands in for the install."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WHATIF_")}
+    """The environment of a shell in another folder; PYTHONPATH stands in for the install.
+    Without the app's settings, and without a mutation run's (mutmut's trampolines look
+    for their configuration in the current folder)."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("WHATIF_", "MUTANT_", "MUTMUT_"))
+    }
     return env | {"PYTHONPATH": str(ROOT)}
 
 

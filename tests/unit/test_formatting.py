@@ -237,6 +237,14 @@ def test_a_value_reads_as_people_write_it(
     assert format_quantity(value, unit, whole=whole) == written
 
 
+def test_a_value_is_whole_only_when_asked() -> None:
+    assert format_quantity(5.5, "years") == "5.5 years"
+    assert format_quantity(7.6, "months", whole=True) == "8 months"
+    assert format_span(1.5, 4.5, "% more conversions") == "1.5% to 4.5% more conversions"
+    assert format_span(7.6, 12.4, "% / year", whole=True) == "8% to 12% a year"
+    assert format_span(7.6, 12.4, "months", whole=True) == "8 to 12 months"
+
+
 def test_a_span_says_its_unit_once() -> None:
     assert format_span(1, 15, "$ / million tokens") == "$1.00 to $15.00 / million tokens"
     assert format_span(60, 135, "$B / year") == "$60.0B to $135B / year"
@@ -245,7 +253,19 @@ def test_a_span_says_its_unit_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (22, "22nd"), (46, "46th")]
+    ("n", "text"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (22, "22nd"),
+        (46, "46th"),
+        (101, "101st"),
+        (111, "111th"),
+    ],
 )
 def test_ordinals(n: int, text: str) -> None:
     assert ordinal(n) == text

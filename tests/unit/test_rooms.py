@@ -274,3 +274,17 @@ def test_a_feed_on_a_redis_that_is_gone_says_so() -> None:
 
     with pytest.raises(BusDownError):
         asyncio.run(listen())
+
+
+def test_only_the_presenters_secret_claims_a_live_room(
+    bus: RoomBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    opened = bus.open(LINK)
+    assert bus.claim(opened.room_id, opened.secret)
+    with caplog.at_level(logging.WARNING, logger="rooms"):
+        assert not bus.claim(opened.room_id, opened.drag_token)
+    assert f"refused a claim to room {opened.room_id}" in caplog.text
+    assert not bus.claim("A" * ID_CHARS, opened.secret)
+    assert not bus.claim("bad id", opened.secret)
+    bus.end(opened.room_id, opened.secret)
+    assert not bus.claim(opened.room_id, opened.secret)  # an ended meeting stays ended
