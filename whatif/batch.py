@@ -91,23 +91,22 @@ def _batch(table: Mapping[str, Array]) -> _Batch:
     return _Batch(size, c, m, (m < 12 * horizon).astype(np.float64), flows(c, m))
 
 
-def _kpi_columns(b: _Batch) -> dict[str, Array]:
-    """Every KPI of MODEL.md but payback, one (rows, 1) or (1, 1) column each, NaN where
-    undefined. Each is a weighted sum of the flows: over the horizon, discounted, and over
-    year 1, the final year and the years before it (for the final year's ROIC)."""
+def _kpi_columns(b: _Batch, *, every: bool) -> dict[str, Array]:
+    """The KPIs of MODEL.md but payback, one (rows, 1) or (1, 1) column each, NaN where
+    undefined: with `every`, all of them; without, the analyses' five (`BatchResult`).
+    Each is a weighted sum of the flows: over the horizon, discounted, and over year 1;
+    for all of them also over the final year and the years before it (the final year's
+    ROIC), two more passes over every shape that the analyses' thousands of draws skip."""
     c, m, in_horizon = b.c, b.m, b.in_horizon
     horizon = np.rint(c["horizon_years"])
     rate = c["discount_rate_pct"] / 100
     tax = c["tax_rate_pct"]
     shares = c["diluted_shares_b"]
-    before_final = (m < 12 * (horizon - 1)).astype(np.float64)
-    whole, present_value, first, final, before = b.flows.totals(
-        in_horizon,
-        in_horizon * discount_factors(rate, m),
-        (m < 12).astype(np.float64),
-        in_horizon - before_final,
-        before_final,
-    )
+    weights = [in_horizon, in_horizon * discount_factors(rate, m), (m < 12).astype(np.float64)]
+    if every:
+        before_final = (m < 12 * (horizon - 1)).astype(np.float64)
+        weights += [in_horizon - before_final, before_final]
+    whole, present_value, first, *last = b.flows.totals(*weights)
     book_value = whole.book_value
     book_value_pv = book_value / (1 + rate) ** horizon
     npv_after_tax = present_value.after_tax_cash(tax) + book_value_pv
@@ -118,10 +117,21 @@ def _kpi_columns(b: _Batch) -> dict[str, Array]:
         income = revenue * margin / 100 + year.operating_impact
         return _safe_ratio_pct(income, revenue + year.ad_revenue_lift) - margin
 
+    eps_year1 = eps_impact(first.operating_impact, tax, shares)
+    analysed = {
+        "npv_usd": present_value.net_cash + book_value_pv,
+        # ROI's gains less costs is the undiscounted net cash plus the book value left.
+        "roi_pct": _safe_ratio_pct(whole.net_cash + book_value, whole.cash_costs),
+        "margin_impact_year1_pp": margin_impact(first),
+        "eps_impact_year1_usd": eps_year1,
+        "npv_after_tax_usd": npv_after_tax,
+    }
+    if not every:
+        return analysed
+    final, before = last
     users = c["ai_users"]
     per_user = np.where(users > 0, first.token_spend / np.where(users > 0, users, 1.0), np.nan)
-    eps_year1 = eps_impact(first.operating_impact, tax, shares)
-    return {
+    return analysed | {
         "token_spend_year1_usd": first.token_spend,
         "token_cost_per_user_hour_usd": per_user / HOURS_PER_YEAR,
         "token_cost_share_of_loaded_cost_pct": _safe_ratio_pct(
@@ -131,16 +141,10 @@ def _kpi_columns(b: _Batch) -> dict[str, Array]:
         "ad_profit_year1_usd": first.ad_profit,
         "depreciation_year1_usd": first.depreciation,
         "operating_impact_year1_usd": first.operating_impact,
-        "margin_impact_year1_pp": margin_impact(first),
         "margin_impact_final_year_pp": margin_impact(final),
-        # ROI's gains less costs is the undiscounted net cash plus the book value left.
-        "roi_pct": _safe_ratio_pct(whole.net_cash + book_value, whole.cash_costs),
-        "npv_usd": present_value.net_cash + book_value_pv,
         "book_value_end_usd": book_value,
         "ai_opex_year1_usd": first.ai_opex,
-        "eps_impact_year1_usd": eps_year1,
         "eps_impact_final_year_usd": eps_impact(final.operating_impact, tax, shares),
-        "npv_after_tax_usd": npv_after_tax,
         "npv_per_share_usd": per_share(npv_after_tax, shares),
         "price_impact_year1_usd": c["pe_multiple"] * eps_year1,
         "free_cash_flow_year1_usd": first.after_tax_cash(tax),
@@ -168,7 +172,7 @@ def evaluate_batch(table: Mapping[str, Array]) -> BatchResult:
     O(rows + months), not O(rows x months).
     """
     b = _batch(table)
-    k = _kpi_columns(b)
+    k = _kpi_columns(b, every=False)
     return BatchResult(**{name: _rows(b.size, k[name]) for name in BATCH_KPIS})
 
 
@@ -193,7 +197,7 @@ def kpi_table(table: Mapping[str, Array]) -> KpiTable:
     b = _batch(table)
     columns = {
         name: [None if math.isnan(x) else x for x in _rows(b.size, column).tolist()]
-        for name, column in _kpi_columns(b).items()
+        for name, column in _kpi_columns(b, every=True).items()
     }
     cumulative = np.cumsum(
         np.broadcast_to(b.flows.series().net_cash * b.in_horizon, (b.size, b.m.shape[-1])),
