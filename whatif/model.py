@@ -181,13 +181,12 @@ def _monthly(v: Totals, tax_rate_pct: float) -> Monthly:
     )
 
 
-def _year_sums(monthly: Monthly) -> Any:
-    """Each year's sum of every monthly series, as plain floats: [year][series], or
-    [row][year][series] when the series have a row per scenario. One reshape-and-sum for
-    every series at once: the hot path stays in C."""
+def _year_sums(monthly: Monthly) -> list[list[float]]:
+    """Each year's sum of every monthly series, as plain floats: [year][series]. One
+    reshape-and-sum for every series at once: the hot path stays in C."""
     stacked = np.stack([getattr(monthly, name) for name in MONTHLY_SERIES])
-    sums = stacked.reshape(*stacked.shape[:-1], -1, 12).sum(axis=-1)
-    return np.moveaxis(sums, 0, -1).tolist()
+    sums: list[list[float]] = stacked.reshape(len(MONTHLY_SERIES), -1, 12).sum(axis=-1).T.tolist()
+    return sums
 
 
 _AT: Final = {name: i for i, name in enumerate(MONTHLY_SERIES)}  # a series' place in a year
@@ -284,18 +283,6 @@ def _kpis(
     )
 
 
-def _result(
-    scenario: Scenario, series: Totals, monthly: Monthly, months: Series, per_year: Any
-) -> Result:
-    years = _years(scenario, per_year)
-    return Result(
-        scenario=scenario,
-        monthly=monthly,
-        years=years,
-        kpis=_kpis(scenario, series, monthly, months, years),
-    )
-
-
 def evaluate(scenario: Scenario) -> Result:
     """Run MODEL.md's monthly calculation for one scenario.
 
@@ -305,7 +292,13 @@ def evaluate(scenario: Scenario) -> Result:
     months = np.arange(12 * scenario.horizon_years, dtype=np.float64)
     series = flows(scenario_values(scenario), months).series()
     monthly = _monthly(series, scenario.tax_rate_pct)
-    return _result(scenario, series, monthly, months, _year_sums(monthly))
+    years = _years(scenario, _year_sums(monthly))
+    return Result(
+        scenario=scenario,
+        monthly=monthly,
+        years=years,
+        kpis=_kpis(scenario, series, monthly, months, years),
+    )
 
 
 def result_to_json(result: Result) -> dict[str, Any]:

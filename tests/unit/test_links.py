@@ -251,6 +251,11 @@ def test_a_repeated_parameter_uses_its_last_value_and_says_so() -> None:
     assert [str(w) for w in decoded.warnings] == [
         '"horizon_years=3": given 2 times; the last value is used (ignored)'
     ]
+    # A repeated parameter whose last value is refused: one warning that says both, and
+    # still counts as repeated (the CLI's --set on that field silences it).
+    refused = decode_link("horizon_years=3&horizon_years=99", PRESETS)
+    assert len(refused.warnings) == 1 and refused.warnings[0].repeated
+    assert "given 2 times" in str(refused.warnings[0])
     # An unknown parameter given twice is named once, as unknown.
     unknown = decode_link("colour=a&colour=b", PRESETS)
     assert [str(w) for w in unknown.warnings] == ['"colour=b": unknown parameter (ignored)']

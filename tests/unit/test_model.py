@@ -20,7 +20,7 @@ from whatif import (
     evaluate,
     result_to_json,
 )
-from whatif.model import MONTHLY_SERIES
+from whatif.model import MONTHLY_SERIES, _ratio_pct
 from whatif.scenario import neutral_since
 
 # Fields a version-1 link takes at their neutral default, not from its preset.
@@ -594,3 +594,10 @@ def test_json_object_has_every_contract_key_and_no_nan() -> None:
         "invested_capital_usd",
         "roic_pct",
     }
+
+
+def test_a_ratio_over_a_dollar_or_more_is_defined_and_under_a_dollar_is_not() -> None:
+    # The rule every KPI ratio follows (margin, ROI, ROIC, share of loaded cost).
+    assert _ratio_pct(5.0, 1.0) == 500.0
+    assert _ratio_pct(5.0, 0.99) is None
+    assert _ratio_pct(-5.0, 2.0) == -250.0
