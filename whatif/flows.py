@@ -188,9 +188,11 @@ def _running_before(before: Array, delay: Number, m: Array) -> Array:
         # as the indexing below does.
         lag = int(np.ceil(np.asarray(delay).flat[0]))
         shifted = np.zeros((*before.shape[:-1], months))
-        shifted[..., lag:] = before[..., 1 : max(1, months - lag + 1)][..., : max(0, months - lag)]
+        if lag < months:
+            shifted[..., lag:] = before[..., 1 : months - lag + 1]
         return shifted
-    index = np.clip(m - delay + 1, 0, months).astype(np.intp)
+    # Delays are never negative, so m - delay + 1 never passes the last month.
+    index = np.maximum(m - delay + 1, 0).astype(np.intp)
     rows = np.broadcast_shapes(before.shape[:-1], index.shape[:-1])
     return np.take_along_axis(
         np.broadcast_to(before, (*rows, before.shape[-1])),
