@@ -10,7 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from whatif import FIELDS_BY_NAME, HEADLINE_FIELDS, Scenario
-from whatif.live import Move, Refusal, on_grid, read_drag, read_feed, read_move, snap
+from whatif.live import (
+    MAX_FEED_CHARS,
+    Move,
+    Refusal,
+    on_grid,
+    read_drag,
+    read_feed,
+    read_move,
+    snap,
+)
 
 PRESET = Scenario()
 CURRENT = PRESET.model_dump()
@@ -147,3 +156,51 @@ def test_a_feed_event_that_is_not_one_of_ours_is_dropped() -> None:
     assert read_feed("{" * 10) is None
     assert read_feed(json.dumps({**drag, "pad": "x" * 600})) is None  # longer than any event
     assert read_feed(None) is None
+
+
+def test_the_rooms_word_reads_as_its_kind_and_number_from_zero() -> None:
+    assert read_feed('{"kind": "moved", "seq": 0}') == {"kind": "moved", "seq": 0}
+    assert read_feed('{"kind": "ended", "seq": 3}') == {"kind": "ended", "seq": 3}
+    assert read_feed('{"kind": "moved"}') is None
+    # A kind that is not the feed's, however drag-like the rest, is dropped.
+    assert (
+        read_feed(
+            json.dumps({"kind": "jump", "name": "price_per_mtok_usd", "value": 6.25, "key": KEY})
+        )
+        is None
+    )
+    # Up to MAX_FEED_CHARS an event is read; one character more is not.
+    event = '{"kind": "moved", "seq": 1}'
+    assert read_feed(event.ljust(MAX_FEED_CHARS)) == {"kind": "moved", "seq": 1}
+    assert read_feed(event.ljust(MAX_FEED_CHARS + 1)) is None
+    assert read_drag(["price_per_mtok_usd", 6.25]) is None
+    assert read_drag({"name": "price_per_mtok_usd", "value": 6.25}) is None  # no sweep key
+
+
+def test_each_refusal_names_its_message_and_the_rule_it_broke() -> None:
+    price = "price_per_mtok_usd"
+    cases: list[tuple[object, Refusal]] = [
+        ("6.25", Refusal(None, "the slider sent something other than a value")),
+        (
+            {"name": price, "value": 6.25, "final": True},
+            Refusal(None, "the slider's message had no sequence number"),
+        ),
+        (
+            {"seq": 7, "name": "tax_rate_pct", "value": 20, "final": True},
+            Refusal(7, "the slider named no headline field"),
+        ),
+        (
+            {"seq": 7, "name": price, "value": 6.25},
+            Refusal(7, f"{price}: the slider did not say whether it was released"),
+        ),
+        (
+            {"seq": 7, "name": price, "value": "6.25", "final": True},
+            Refusal(7, f"{price}: not a number"),
+        ),
+        (
+            {"seq": 7, "name": price, "value": 6.3, "final": True},
+            Refusal(7, f"{price}=6.3: not a step of the slider (0 + a multiple of 0.25)"),
+        ),
+    ]
+    for message, refusal in cases:
+        assert read_move(message, {}, None) == refusal, message
