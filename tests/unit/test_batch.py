@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.strategies import scenarios
 from whatif import FIELDS, Scenario, evaluate
-from whatif.batch import kpi_table, scenario_table
+from whatif.batch import _safe_ratio_pct, kpi_table, scenario_table
 from whatif.model import Kpis
 
 # Per-share amounts are an amount over billions of shares; percentages and points are
@@ -93,3 +93,8 @@ def test_undefined_kpis_and_a_payback_never_reached_read_none_as_evaluate_gives_
         want = evaluate(scenario).kpis
         for kpi in fields(Kpis):
             assert agree(kpi.name, getattr(got, kpi.name), getattr(want, kpi.name), 1e10), kpi.name
+
+
+def test_a_batch_ratio_over_a_dollar_or_more_is_defined_and_under_a_dollar_is_nan() -> None:
+    ratios = _safe_ratio_pct(np.array([5.0, 5.0, -5.0]), np.array([1.0, 0.99, 2.0]))
+    assert ratios[0] == 500.0 and math.isnan(ratios[1]) and ratios[2] == -250.0
