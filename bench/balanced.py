@@ -11,9 +11,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
+from bench.redis_served import RedisServer
 from bench.served import ROOT, Server, end, free_port, healthy_within
 
 NGINX: Final = Path("/usr/sbin/nginx")
@@ -63,6 +66,22 @@ class Balancer:
     def stop(self) -> None:
         end(self.process)
         shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+@contextmanager
+def rooms_across_replicas(count: int = 2) -> Iterator[tuple[RedisServer, list[Server], Balancer]]:
+    """A redis-server, `count` replicas that keep their meetings' rooms in it, and nginx in
+    front of them, all stopped when the block ends (the meeting benchmarks)."""
+    redis_server = RedisServer()
+    replicas = [Server(redis_url=redis_server.url) for _ in range(count)]
+    balancer = Balancer(replicas)
+    try:
+        yield redis_server, replicas, balancer
+    finally:
+        balancer.stop()
+        for replica in replicas:
+            replica.stop()
+        redis_server.stop()
 
 
 def nginx_test(config_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -25,9 +25,8 @@ import time
 from typing import Final
 from urllib.parse import urlsplit
 
-from bench.balanced import Balancer
+from bench.balanced import Balancer, rooms_across_replicas
 from bench.measure import Figure, figure, table
-from bench.redis_served import RedisServer
 from bench.served import Server
 from rooms import RedisBus
 from whatif import load_presets
@@ -119,16 +118,8 @@ async def _room(
 
 def run(count: int = LISTENERS) -> list[Figure]:
     """The feed with `count` listeners (`python -m bench.feed 50` for fewer)."""
-    redis_server = RedisServer()
-    replicas = [Server(redis_url=redis_server.url) for _ in range(2)]
-    balancer = Balancer(replicas)
-    try:
+    with rooms_across_replicas() as (redis_server, replicas, balancer):
         return asyncio.run(_room(balancer, replicas, RedisBus(redis_server.url), count))
-    finally:
-        balancer.stop()
-        for replica in replicas:
-            replica.stop()
-        redis_server.stop()
 
 
 if __name__ == "__main__":

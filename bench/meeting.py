@@ -24,9 +24,8 @@ from typing import Final
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from bench.balanced import Balancer
+from bench.balanced import Balancer, rooms_across_replicas
 from bench.measure import Figure, figure
-from bench.redis_served import RedisServer
 from bench.served import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, SLIDER_CSS, Server
 
 FOLLOWERS: Final = 30
@@ -200,16 +199,8 @@ async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> li
 
 def run(count: int = FOLLOWERS) -> list[Figure]:
     """The meeting with `count` followers (`python -m bench.meeting 10` for fewer)."""
-    redis_server = RedisServer()
-    replicas = [Server(redis_url=redis_server.url) for _ in range(2)]
-    balancer = Balancer(replicas)
-    try:
+    with rooms_across_replicas() as (_, replicas, balancer):
         return asyncio.run(_meeting(balancer, replicas, count))
-    finally:
-        balancer.stop()
-        for replica in replicas:
-            replica.stop()
-        redis_server.stop()
 
 
 if __name__ == "__main__":
