@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from bench.balanced import NGINX, Balancer
+from bench.balanced import NGINX, Balancer, rooms_across_replicas
 from bench.redis_served import REDIS_SERVER, RedisServer
-from bench.served import Server, slider
+from bench.served import slider
 from rooms import RedisBus, Refused
 from tests.e2e.conftest import SHOTS, VIEWPORT, settle, tile_value
 from whatif import Scenario, encode_link, evaluate, load_presets
@@ -61,14 +61,8 @@ def meeting() -> Iterator[Meeting]:
             if os.environ.get("CI") == "true":
                 pytest.fail(f"Debian's {package} is missing in CI: `make test` installs it")
             pytest.skip(f"needs Debian's {package} (apt-get install {package})")
-    redis_server = RedisServer()
-    replicas = [Server(redis_url=redis_server.url), Server(redis_url=redis_server.url)]
-    balancer = Balancer(replicas)
-    yield Meeting(redis_server, balancer)
-    balancer.stop()
-    for replica in replicas:
-        replica.stop()
-    redis_server.stop()
+    with rooms_across_replicas() as (redis_server, _, balancer):
+        yield Meeting(redis_server, balancer)
 
 
 def on_replica(
