@@ -222,6 +222,10 @@ def test_a_presenter_who_reloads_the_page_still_presents(
     presenter.get_by_role("button", name="Let the room follow").click()
     presenter.wait_for_url("**room=**")
     expect(presenter.get_by_role("button", name="End the meeting")).to_be_visible()
+    # The banner can be drawn before the control has kept the secret in the tab.
+    presenter.wait_for_function(
+        "() => Object.keys(sessionStorage).some((k) => k.startsWith('whatif-room-'))"
+    )
     presenter.reload()
     expect(presenter.get_by_role("button", name="End the meeting")).to_be_visible()
     expect(presenter.get_by_text("Following the presenter")).to_be_hidden()
