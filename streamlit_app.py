@@ -16,7 +16,15 @@ from app.notices import render_changes, render_description, render_notices
 from app.overview import render_charts, render_tables
 from app.phone import phone_style
 from app.presentation import TILE_ROWS_SHOWN, presenting, render_header, render_presentation
-from app.room import follow, leave_if_changed, presenter, publish, read_room_param, room_link
+from app.room import (
+    follow,
+    leave_if_changed,
+    news_in_fragment,
+    presenter,
+    publish,
+    read_room_param,
+    room_link,
+)
 from app.share import render_share, short_link
 from app.sidebar import sidebar
 from app.state import (
@@ -37,7 +45,7 @@ st.set_page_config(
 @st.fragment
 def scenario_view(presets: PresetSet, lineage: Lineage, present: bool) -> None:
     """Everything a headline slider changes; moving one reruns only this fragment."""
-    if st.session_state.pop(WHOLE_PAGE, False):
+    if st.session_state.pop(WHOLE_PAGE, False) or not news_in_fragment(presets):
         st.rerun(scope="app")
     base = lineage.base
     # gather

@@ -35,7 +35,6 @@ import streamlit as st
 
 from app.fields import field_label
 from app.room import feed_for_control, heard_news, reclaim
-from app.state import WHOLE_PAGE
 from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
 from whatif.summary import TILE_ROWS
@@ -143,9 +142,9 @@ def _take_claim() -> None:
 
 
 def _room_news() -> None:
-    """The control heard the meeting's feed: the whole page reruns and reads the room."""
+    """The control heard the meeting's feed: its fragment reruns and reads the room
+    (`app.room.news_in_fragment`), and the whole page if the news reaches beyond it."""
     heard_news()
-    st.session_state[WHOLE_PAGE] = True
 
 
 def live_sliders(

@@ -40,7 +40,7 @@ from rooms import (
     bus_from_env,
     check_room_id,
 )
-from whatif import PresetSet, Scenario, decode_link, encode_link
+from whatif import HEADLINE_FIELDS, PresetSet, Scenario, decode_link, encode_link
 from whatif.formatting import escape_markdown
 from whatif.links import ROOM_PARAM
 
@@ -133,6 +133,36 @@ def heard_news() -> None:
     """The live control heard the feed (the room moved on, ended, paused or resumed): the
     next run reads the room before it draws anything."""
     st.session_state[NEWS] = True
+
+
+def news_in_fragment(presets: PresetSet) -> bool:
+    """The feed's word, read and applied in the scenario fragment's run (the live control's
+    trigger reruns that fragment). Whether the fragment can show it alone: it can when the
+    presenter moved headline sliders only. A new preset or advanced field (the sidebar) or
+    a new state of the room (the banner) lies outside the fragment: the whole page reruns.
+    A follower's browser then redraws the fragment, not the page, on each released move."""
+    if not st.session_state.pop(NEWS, False):
+        return True
+    before = st.session_state.get(APPLIED)
+    banner = st.session_state.get(BANNER)
+    _poll(presets)
+    after = st.session_state.get(APPLIED)
+    if (st.session_state.get(STATUS), st.session_state.get(FOLLOWING)) != banner:
+        return False
+    return after == before or _headline_only(before, after)
+
+
+def _headline_only(
+    before: tuple[int, str | None, Scenario | None] | None,
+    after: tuple[int, str | None, Scenario | None] | None,
+) -> bool:
+    """Whether the room's new scenario differs from the last one applied in headline fields
+    alone, under the same preset choice."""
+    if before is None or after is None or before[2] is None or after[2] is None:
+        return False
+    old, new = before[2].model_dump(), after[2].model_dump()
+    moved = {name for name in new if new[name] != old[name]}
+    return before[1] == after[1] and moved <= set(HEADLINE_FIELDS)
 
 
 # --- the presenter ---------------------------------------------------------------------

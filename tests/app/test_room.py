@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.live_sliders import LIVE
-from app.room import NEWS, PRESENTER, room_bus
+from app.room import APPLIED, BANNER, FOLLOWED, FOLLOWING, NEWS, PRESENTER, STATUS, room_bus
 from rooms import Published
 from rooms.port import ID_CHARS
 from tests.app.live import control_data, move
@@ -147,6 +147,63 @@ def test_word_from_the_feed_makes_the_next_run_read_the_room_before_it_draws(pag
     app.session_state[NEWS] = True  # what the control's "room" trigger sets (_room_news)
     app.run()
     assert shown(app) == tiles(AT_8) and NEWS not in app.session_state
+
+
+def _news_in_the_scenario_fragment() -> None:
+    """What the scenario fragment does first when the control heard the feed (AppTest runs
+    this function's source alone, so it imports what it uses)."""
+    import streamlit as st  # noqa: PLC0415
+
+    from app.room import news_in_fragment  # noqa: PLC0415
+    from whatif import load_presets  # noqa: PLC0415
+    from whatif.presets import DEFAULT_PRESETS_DIR  # noqa: PLC0415
+
+    st.session_state["fragment_alone"] = news_in_fragment(load_presets(DEFAULT_PRESETS_DIR))
+
+
+def fragment_alone(room_id: str, applied: Scenario) -> bool:
+    """Whether a follower that last applied `applied` from the room shows the room's news
+    by rerunning its scenario fragment alone (True) or the whole page (False)."""
+    app = AppTest.from_function(_news_in_the_scenario_fragment, default_timeout=30)
+    app.session_state[FOLLOWED] = room_id
+    app.session_state[FOLLOWING] = True
+    app.session_state[STATUS] = "live"
+    app.session_state[BANNER] = ("live", True)
+    app.session_state[APPLIED] = (0, "seed-leak", applied)
+    app.session_state[NEWS] = True
+    app.run()
+    assert not app.exception
+    alone: bool = app.session_state["fragment_alone"]
+    return alone
+
+
+def test_a_follower_redraws_only_the_scenario_fragment_when_the_presenter_moves_a_slider() -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    bus.publish(opened.room_id, opened.secret, encode_link(AT_8, "seed-leak"))
+    assert fragment_alone(opened.room_id, AT_6)
+
+
+def test_a_follower_redraws_the_whole_page_when_the_presenter_changes_an_advanced_field() -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    moved = AT_6.model_copy(update={"horizon_years": AT_6.horizon_years + 1})
+    bus.publish(opened.room_id, opened.secret, encode_link(moved, "seed-leak"))
+    assert not fragment_alone(opened.room_id, AT_6)
+
+
+def test_a_follower_redraws_the_whole_page_when_the_presenter_leaves_the_preset() -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    bus.publish(opened.room_id, opened.secret, encode_link(AT_6, None))
+    assert not fragment_alone(opened.room_id, AT_6)
+
+
+def test_a_follower_redraws_the_whole_page_when_the_meeting_ends() -> None:
+    bus = room_bus()
+    opened = bus.open(encode_link(AT_6, "seed-leak"))
+    bus.end(opened.room_id, opened.secret)
+    assert not fragment_alone(opened.room_id, AT_6)
 
 
 def test_a_presenter_whose_room_ended_without_them_is_told_and_can_start_again(
