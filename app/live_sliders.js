@@ -325,6 +325,35 @@ class LiveSliders {
     this.setStateValue("sweep", { name, n: this.asks });
   }
 
+  // A follower fetches the room's sweep along the presenter's slider (app/stream.py),
+  // once per key (again only if long overdue): no rerun of its page, and one sweep made
+  // on the server for the whole room. It is kept only if it is the one the drag names.
+  fetchRoomSweep(drag) {
+    if (performance.now() - (this.asked.get(drag.key) ?? -Infinity) < SWEEP_RETRY_MS) return;
+    this.asked.set(drag.key, performance.now());
+    fetch(roomUrl(this.data.room.id, `sweeps/${encodeURIComponent(drag.name)}`))
+      .then((answer) => (answer.ok ? answer.json() : null))
+      .then((sweep) => {
+        if (sweep?.key !== drag.key || sweep.name !== drag.name) return;
+        this.keep(sweep);
+      })
+      .catch(() => null); // the next drag asks again; the release reruns the page anyway
+  }
+
+  keep(sweep) {
+    this.sweeps.set(sweep.key, unpack(sweep));
+    // A long session keeps the newest few; a sweep is about 100 KB.
+    if (this.sweeps.size > SWEEPS_KEPT) this.sweeps.delete(this.sweeps.keys().next().value);
+    this.markSwept();
+  }
+
+  // Whether each thumb is followed by look-up (a valid sweep is here), for tests to see.
+  markSwept() {
+    for (const [name, { input }] of this.sliders) {
+      input.dataset.swept = String(this.sweeps.has(this.data.keys?.[name]));
+    }
+  }
+
   // The view at `value` from a valid sweep along `name`, or null.
   lookUp(name, value) {
     const sweep = this.sweeps.get(this.data.keys?.[name]);
@@ -431,11 +460,7 @@ class LiveSliders {
     if (own || !this.sliders.has(drag.name)) return;
     const { field } = this.sliders.get(drag.name);
     const sweep = this.sweeps.get(drag.key);
-    if (!sweep) {
-      // The same scenario here as the presenter's: ask for the sweep once, then follow.
-      if (this.data.keys?.[drag.name] === drag.key) this.want(drag.name);
-      return;
-    }
+    if (!sweep) return this.fetchRoomSweep(drag);
     const i = gridIndex(field, drag.value);
     if (sweep.values[i] !== drag.value) return;
     this.relayedAt = performance.now();
@@ -641,11 +666,7 @@ class LiveSliders {
     this.data = data;
     this.keepOrClaim(data.room);
     this.listenToRoom(data.room);
-    if (data.sweep) {
-      this.sweeps.set(data.sweep.key, unpack(data.sweep));
-      // A long session keeps the newest few; a sweep is about 100 KB.
-      if (this.sweeps.size > SWEEPS_KEPT) this.sweeps.delete(this.sweeps.keys().next().value);
-    }
+    if (data.sweep) this.keep(data.sweep);
     if (this.inflight && data.applied === this.inflight.seq) {
       // How long the page took to apply a value: the round trip the flow control waits on.
       const sent = `whatif-live-sent-${this.inflight.seq}`;
@@ -663,10 +684,7 @@ class LiveSliders {
       this.show(name, value);
       this.last.delete(name);
     }
-    for (const [name, { input }] of this.sliders) {
-      // Whether the thumb is followed by look-up (a valid sweep is here), for tests to see.
-      input.dataset.swept = String(this.sweeps.has(data.keys[name]));
-    }
+    this.markSwept();
     if (data.rows.join(",") !== this.rows) this.layTiles(data);
     this.layOut(data);
     // A looked-up value stays until the page has applied every value sent after it.

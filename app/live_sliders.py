@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,10 +34,10 @@ import streamlit as st
 
 from app.fields import field_label
 from app.room import feed_for_control, heard_news, reclaim
-from whatif import FIELDS, FIELDS_BY_NAME, HEADLINE_FIELDS, Result, Scenario
+from whatif import FIELDS, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
 from whatif.summary import TILE_ROWS
-from whatif.sweep import sweep, sweep_key, view
+from whatif.sweep import cached_sweep, sweep_key, view
 
 LIVE: Final = "live_sliders"  # the control's key; its state is st.session_state[LIVE]
 HANDLED: Final = "live_handled"  # the last message handled (as JSON) and its number
@@ -46,7 +45,6 @@ REFUSED: Final = "live_refused"
 SETTLED: Final = "live_settled"
 ANSWERED: Final = "live_sweep_answered"  # the number of the last sweep request answered
 CLAIMED: Final = "live_claimed"  # the last claim of a room handled
-SWEEPS_KEPT: Final = 64  # sweeps cached per process (each about 100 KB)
 
 _HERE = Path(__file__).parent
 _control = st.components.v2.component(
@@ -110,11 +108,6 @@ def held_thumb(preset: Scenario) -> bool:
     return move is not None and not move.final
 
 
-@lru_cache(maxsize=SWEEPS_KEPT)
-def _cached_sweep(held: Scenario, base: Scenario, name: str) -> dict[str, Any]:
-    return sweep(held, base, name)
-
-
 def _asked_sweep(scenario: Scenario, base: Scenario) -> dict[str, Any] | None:
     """The sweep the control asked for, once per request; None when none is due."""
     asked = _state("sweep")
@@ -126,9 +119,7 @@ def _asked_sweep(scenario: Scenario, base: Scenario) -> dict[str, Any] | None:
     if st.session_state.get(ANSWERED) == number:
         return None
     st.session_state[ANSWERED] = number
-    # Cached by what the sweep depends on: every field but the swept one, and the preset.
-    held = scenario.model_copy(update={name: FIELDS_BY_NAME[name].minimum})
-    return _cached_sweep(held, base, str(name))
+    return cached_sweep(scenario, base, str(name))
 
 
 def _take_claim() -> None:

@@ -9,6 +9,11 @@ custom routes), beside the page.
 - `POST /rooms/{id}/drag`: the presenter's control relays its held thumb, at most 20 a
   second, with the room's drag token (`rooms.port.drag_token`), which relays drags and
   can publish nothing. The move is checked like a slider's message.
+- `GET /rooms/{id}/sweeps/{field}`: the sweep along a headline slider for the room's
+  current scenario (`whatif.sweep`), which a follower's control fetches when the
+  presenter grabs that slider. A page's own sweeps come with its reruns; a follower's
+  come this way so that thirty followers cost the server one sweep and no reruns. It
+  is made from what the store holds, read like a link, never from the request.
 
 Both share the process's bus with the page (`app.room.room_bus`): in memory on one
 replica, or Redis, whose pub/sub carries the feed to every replica.
@@ -21,6 +26,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from functools import lru_cache
 from typing import Final
 
 from starlette.concurrency import run_in_threadpool
@@ -29,8 +35,11 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from app.room import room_bus
+from app.state import current_presets
 from rooms import BusDownError, RoomBus, check_room_id
+from whatif import HEADLINE_FIELDS, Scenario, decode_link
 from whatif.live import read_drag, read_feed
+from whatif.sweep import SWEEPS_KEPT, cached_sweep
 
 MAX_BODY: Final = 1024  # a drag is about 150 bytes
 RETRY_MS: Final = 1000  # how soon a browser reconnects a dropped stream
@@ -119,7 +128,44 @@ async def drag(request: Request) -> Response:
     return Response(status_code=204)
 
 
+def _sweep_body(link: str, name: str) -> bytes | None:
+    """The sweep along `name` for a room's link, as sent; None if the link codec refuses
+    any part of the link (the followers' pages would not apply it either)."""
+    presets = current_presets().presets
+    decoded = decode_link(link, presets)
+    if decoded.warnings:
+        return None
+    chosen = presets.get(decoded.preset_id or "")
+    return _encoded(decoded.scenario, chosen.scenario if chosen else Scenario(), name)
+
+
+@lru_cache(maxsize=SWEEPS_KEPT)
+def _encoded(scenario: Scenario, base: Scenario, name: str) -> bytes:
+    """Encoded once for all the followers who ask (the sweep itself is cached too)."""
+    return json.dumps(cached_sweep(scenario, base, name), separators=(",", ":")).encode()
+
+
+async def sweeps(request: Request) -> Response:
+    room_id = check_room_id(request.path_params["room_id"])
+    name = request.path_params["name"]
+    if room_id is None or name not in HEADLINE_FIELDS:
+        return PlainTextResponse("not a room id, or not a headline slider", status_code=404)
+    try:
+        room = await run_in_threadpool(room_bus().read, room_id)
+    except BusDownError:
+        return PlainTextResponse("the room cannot be reached", status_code=503)
+    if room is None or room.ended:
+        return PlainTextResponse("no such meeting, or it has ended", status_code=404)
+    body = await run_in_threadpool(_sweep_body, room.link, name)
+    if body is None:
+        log.warning("room %s holds a scenario the page refused; no sweep sent", room_id)
+        return PlainTextResponse("the room's scenario was refused", status_code=409)
+    # The room moves on: a sweep is for its scenario now, never kept by a cache.
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
 ROUTES: Final = [
     Route("/rooms/{room_id}/events", events, methods=["GET"]),
     Route("/rooms/{room_id}/drag", drag, methods=["POST"]),
+    Route("/rooms/{room_id}/sweeps/{name}", sweeps, methods=["GET"]),
 ]

@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, Final
 
@@ -45,6 +46,7 @@ CURVES: Final = 100  # at most this many curves per sweep; the tiles have every 
 DELTA_SUFFIX: Final = " vs preset"
 CURVE_LEVELS: Final = 1000  # a curve's values as whole steps of its axis' span
 TICKS: Final = 5  # about this many labelled values on the curve's axis
+SWEEPS_KEPT: Final = 64  # sweeps cached per process (each about 100 KB)
 
 
 def grid(spec: FieldSpec) -> list[float]:
@@ -204,3 +206,14 @@ def sweep(scenario: Scenario, base: Scenario, name: str) -> dict[str, Any]:
         "curves": [_levels(curve, axis) for curve in curves],
         "paybacks": months[::every],
     }
+
+
+def cached_sweep(scenario: Scenario, base: Scenario, name: str) -> dict[str, Any]:
+    """`sweep`, cached per process by what it depends on: every field but the swept one,
+    and the preset (the pages of a meeting, and a page grabbing a slider again, share it)."""
+    return _held_sweep(scenario.model_copy(update={name: FIELDS_BY_NAME[name].minimum}), base, name)
+
+
+@lru_cache(maxsize=SWEEPS_KEPT)
+def _held_sweep(held: Scenario, base: Scenario, name: str) -> dict[str, Any]:
+    return sweep(held, base, name)

@@ -15,20 +15,25 @@ from starlette.responses import Response, StreamingResponse
 from app import stream
 from rooms import BusDownError, MemoryBus, Opened
 from rooms.port import ID_CHARS
+from whatif import encode_link, evaluate, load_presets
+from whatif.presets import DEFAULT_PRESETS_DIR
+from whatif.summary import kpi_tiles
+from whatif.sweep import sweep_key
 
 LINK = "preset=seed-leak&model_version=3"
 KEY = "0123456789abcdef"
 DRAG = {"name": "price_per_mtok_usd", "value": 6.25, "key": KEY}
 
 
-def request(room_id: str, body: bytes = b"", method: str = "POST") -> Request:
+def request(room_id: str, body: bytes = b"", method: str = "POST", **params: str) -> Request:
     chunks = [body]
 
     async def receive() -> dict[str, Any]:
         chunk = chunks.pop() if chunks else b""
         return {"type": "http.request", "body": chunk, "more_body": False}
 
-    scope = {"type": "http", "method": method, "path_params": {"room_id": room_id}, "headers": []}
+    path_params = {"room_id": room_id, **params}
+    scope = {"type": "http", "method": method, "path_params": path_params, "headers": []}
     return Request(scope, receive)
 
 
@@ -135,3 +140,50 @@ def test_a_listener_that_leaves_leaves_nothing_behind() -> None:
     asyncio.run(listen_and_leave())
     assert opened.room_id not in bus._listeners
     bus.publish(opened.room_id, opened.secret, LINK + "&x=1")  # no listener, no error
+
+
+def test_a_follower_fetches_the_rooms_sweep_along_the_presenters_slider(bus: MemoryBus) -> None:
+    seed = load_presets(DEFAULT_PRESETS_DIR).presets["seed-leak"].scenario
+    at_6 = seed.model_copy(update={"price_per_mtok_usd": 6.0})
+    opened = bus.open(encode_link(at_6, "seed-leak"))
+
+    def fetch(room_id: str, name: str) -> Response:
+        return call(stream.sweeps, request(room_id, method="GET", name=name))
+
+    answer = fetch(opened.room_id, "price_per_mtok_usd")
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+    sent = json.loads(bytes(answer.body))
+    # The presenter's key: the room's scenario but the price, measured against the preset.
+    assert sent["key"] == sweep_key(at_6, seed, "price_per_mtok_usd")
+    # At a grid point, the tiles' values are the page's own ($8 per million tokens).
+    at_8 = seed.model_copy(update={"price_per_mtok_usd": 8.0})
+    i = sent["values"].index(8.0)
+    token_spend = next(t.value for t in kpi_tiles(evaluate(at_8)) if t.label.startswith("Token"))
+    assert token_spend in json.dumps(sent["columns"]) and i > 0
+    assert fetch(opened.room_id, "tax_rate_pct").status_code == 404  # not a headline slider
+    assert fetch("short", "price_per_mtok_usd").status_code == 404
+    assert fetch("A" * ID_CHARS, "price_per_mtok_usd").status_code == 404  # no such room
+    bus.end(opened.room_id, opened.secret)
+    assert fetch(opened.room_id, "price_per_mtok_usd").status_code == 404
+
+
+def test_no_sweep_is_made_from_a_room_scenario_the_page_would_refuse(
+    bus: MemoryBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    opened = bus.open("preset=seed-leak&price_per_mtok_usd=1e999")
+    with caplog.at_level(logging.WARNING, logger="whatif.room"):
+        answer = call(
+            stream.sweeps, request(opened.room_id, method="GET", name="tokens_per_month_t")
+        )
+    assert answer.status_code == 409
+    assert "holds a scenario the page refused" in caplog.text
+
+
+def test_no_sweep_comes_while_the_room_cannot_be_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Down(MemoryBus):
+        def read(self, room_id: str) -> None:
+            raise BusDownError("gone")
+
+    monkeypatch.setattr(stream, "room_bus", Down)
+    answer = call(stream.sweeps, request("A" * ID_CHARS, method="GET", name="tokens_per_month_t"))
+    assert answer.status_code == 503
