@@ -10,7 +10,8 @@ its sweep along it), drags it for DRAG_S, and the followers' tile changes during
 the drag give their update rate. Server CPU (both replicas) is read around the
 moves, around the drag, and over a quiet spell with every follower listening to
 the room's feed and polling every 5 s, which is what a room costs while
-nobody moves.
+nobody moves. One follower's renderer CPU per move is what each follower's own
+device spends; here all 31 pages share the machine's cores.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import time
 from typing import Final
 
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, CDPSession, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from bench.balanced import Balancer, rooms_across_replicas
@@ -129,6 +130,14 @@ async def _drag(presenter: Page, followers: list[Page]) -> list[float]:
     return rates
 
 
+async def _renderer_cpu(devtools: CDPSession) -> float:
+    """The CPU seconds the page's renderer process has used so far (Chromium's
+    Performance.getMetrics; its task durations are wall time, stretched when the cores
+    are shared)."""
+    metrics = (await devtools.send("Performance.getMetrics"))["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "ProcessTime"))
+
+
 async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> list[Figure]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
@@ -157,11 +166,17 @@ async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> li
         idle_cpu = sum(r.cpu_seconds() for r in replicas) - cpu_before
         idle_s = time.monotonic() - quiet_start
 
+        # One follower's renderer CPU over the moves: what each follower's device spends
+        # per move (the bench's 31 pages share this machine's two cores).
+        devtools = await followers[0].context.new_cdp_session(followers[0])
+        await devtools.send("Performance.enable")
+        cpu_page_before = await _renderer_cpu(devtools)
         cpu_before = sum(r.cpu_seconds() for r in replicas)
         moves_start = time.monotonic()
         delays, missed = await _moves(presenter, followers)
         moves_cpu = sum(r.cpu_seconds() for r in replicas) - cpu_before
         moves_s = time.monotonic() - moves_start
+        follower_cpu = await _renderer_cpu(devtools) - cpu_page_before
 
         cpu_before = sum(r.cpu_seconds() for r in replicas)
         rates = await _drag(presenter, followers)
@@ -192,6 +207,8 @@ async def _meeting(balancer: Balancer, replicas: list[Server], count: int) -> li
                [idle_cpu / idle_s * 1e3]),
         figure("Meeting: server CPU share of the moves' wall time", "%",
                [moves_cpu / moves_s * 100]),
+        figure("Meeting: one follower's renderer CPU per move", "ms",
+               [follower_cpu / MOVES * 1e3]),
         *(figure(f"Meeting: pages on replica {i + 1}", "count", [n])
           for i, n in enumerate(served)),
     ]  # fmt: skip
