@@ -4,11 +4,15 @@ publish, and Redis killed and restarted."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -240,3 +244,25 @@ def test_a_presenter_who_reloads_the_page_still_presents(
     expect(tile_value(follower, TILE)).to_have_text(want)
     context.close()
     guest.close()
+
+
+def test_nginx_turns_away_a_flood_of_drags_before_any_replica_sees_it(meeting: Meeting) -> None:
+    url = meeting.balancer.url + "rooms/" + "A" * 22 + "/drag"
+
+    def post(_: int) -> int:
+        drag = {"name": "price_per_mtok_usd", "value": 6.0, "key": "0" * 16, "token": "forged"}
+        body = json.dumps(drag).encode()
+        asked = urllib.request.Request(url, data=body, method="POST")
+        asked.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(asked, timeout=10) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as refused:
+            return refused.code
+
+    with ThreadPoolExecutor(32) as pool:
+        codes = list(pool.map(post, range(300)))
+    # A burst of 20 passes to the room, which refuses a forged token; past 40 a second,
+    # nginx answers 429 itself.
+    assert codes.count(403) >= 20 and codes.count(429) > 0
+    assert set(codes) <= {403, 429}
