@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -37,8 +37,8 @@ SHARES_TOLERANCE_PCT: Final = 0.01
 _MODEL_ID: Final = re.compile(PRESET_ID_PATTERN)
 
 
-def _price(description: str) -> Any:
-    return Field(ge=0, le=1000, strict=True, allow_inf_nan=False, description=description)
+# A list price in USD per million tokens: a JSON number (not a string), finite, 0 to 1000.
+_Price = Annotated[float, Field(ge=0, le=1000, strict=True, allow_inf_nan=False)]
 
 
 class ModelPrice(BaseModel):
@@ -48,9 +48,11 @@ class ModelPrice(BaseModel):
 
     name: str = Field(min_length=1, max_length=80, description="Display name.")
     vendor: str = Field(min_length=1, max_length=80, description="Who sells or serves it.")
-    input: float = _price("USD per million input tokens (not served from the cache).")
-    output: float = _price("USD per million output tokens.")
-    cached_input: float = _price("USD per million input tokens served from the prompt cache.")
+    input: _Price = Field(description="USD per million input tokens (not served from the cache).")
+    output: _Price = Field(description="USD per million output tokens.")
+    cached_input: _Price = Field(
+        description="USD per million input tokens served from the prompt cache."
+    )
     source: str = Field(
         min_length=10,
         max_length=600,

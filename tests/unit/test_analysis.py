@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -22,6 +24,7 @@ from whatif.analysis import (
     find_roots,
     monte_carlo_table,
     npv_grid,
+    percentile_rank,
     percentiles,
     sensitivity,
     simulate,
@@ -481,3 +484,179 @@ def test_scenario_table_holds_the_base_for_fields_not_varied() -> None:
     table = scenario_table(Scenario(), {"horizon_years": np.array([1.0, 2.0])}, 2)
     assert list(table["horizon_years"]) == [1.0, 2.0]
     assert list(table["price_per_mtok_usd"]) == [5.0, 5.0]
+
+
+# A programme that does nothing: no tokens, users, capex, opex or benefit. Its NPV is
+# exactly zero whatever any one of those is set to on its own.
+NOTHING = Scenario.model_validate(
+    {
+        spec.name: 0
+        for spec in FIELDS
+        if spec.minimum <= 0 <= spec.maximum
+        and spec.name not in EVALUATION_SETTINGS
+        and spec.name not in ("revenue_busd", "ad_revenue_busd", "operating_margin_pct")
+    }
+)
+
+
+def evaluations(f: Callable[[Array], Array], low: float, high: float) -> tuple[int, list[float]]:
+    """How many times find_roots calls f (each call a batch of scenarios), and its roots."""
+    calls = 0
+
+    def counted(x: Array) -> Array:
+        nonlocal calls
+        calls += 1
+        return f(x)
+
+    roots = find_roots(counted, low, high)
+    return calls, roots
+
+
+def test_the_root_finder_stops_as_soon_as_it_lands_exactly_on_a_root() -> None:
+    # The grid, then one secant step that lands on 3.3 exactly.
+    assert evaluations(lambda x: x - 3.3, 0.0, 10.0) == (2, [3.3])
+
+
+@pytest.mark.parametrize(
+    ("f", "low", "high", "calls", "roots"),
+    [
+        (lambda x: x * x - 2, 0.0, 10.0, 19, [math.sqrt(2)]),
+        (lambda x: x * x - 2, -10.0, 10.0, 19, [-math.sqrt(2), math.sqrt(2)]),
+        (lambda x: x * x * x - 2 * x - 5, 0.0, 10.0, 18, [2.0945514815423265]),
+        # Two roots 0.06 apart, less than a third of a step of a 50-point grid.
+        (lambda x: (x - 2.12) * (x - 2.18), 0.0, 10.0, 23, [2.12, 2.18]),
+    ],
+)
+def test_the_illinois_method_refines_every_bracket_in_a_few_batches(
+    f: Callable[[Array], Array], low: float, high: float, calls: int, roots: list[float]
+) -> None:
+    # Each batch evaluates every bracket at once; plain regula falsi, or a loop that
+    # missed its stopping rule, would take up to 100.
+    found_calls, found = evaluations(f, low, high)
+    assert found == pytest.approx(roots, abs=1e-9 * (high - low))
+    assert found_calls == calls
+
+
+def test_the_root_is_found_to_a_billionth_of_the_range_away_from_zero_too() -> None:
+    # On [1000, 1001] the tolerance is 1e-9, not 1e-9 x 2001.
+    (root,) = find_roots(lambda x: (x - 1000) * (x - 1000) - 0.3, 1000.0, 1001.0)
+    assert root == pytest.approx(1000.5477225575, abs=1e-9)
+
+
+def test_the_root_finder_gives_up_after_100_refinements() -> None:
+    # A fifth power is so flat at its root that the brackets never narrow to the tolerance.
+    def flat(x: Array) -> Array:
+        d = x - 4.1
+        return d * d * d * d * d
+
+    assert evaluations(flat, 0.0, 10.0)[0] == 101
+
+
+def test_of_a_brackets_two_ends_the_root_is_the_one_where_f_is_nearer_zero() -> None:
+    # Flat below 4.13 and steep above: the end on the steep side is the better root.
+    def lopsided(x: Array) -> Array:
+        d = x - 4.13
+        return np.where(x < 4.13, d * d * d * d * d, d)
+
+    assert find_roots(lopsided, 0.0, 10.0) == pytest.approx([4.13], abs=1e-6)
+
+
+def test_of_two_break_evens_the_nearest_is_reported_with_the_way_npv_moves_there() -> None:
+    # With a 24-month lag to service and 4-year server lives, meta-2025's NPV is -$1.4B at
+    # a 1-year horizon, positive from 2 to 4 years and negative again from 5 (-$20.2B at 10).
+    # Horizons round to whole years, so NPV crosses zero at 1.5 and 4.5. The break-even is
+    # the crossing nearest the current horizon, as the first whole year on the positive side.
+    s = changed(PRESETS["meta-2025"].scenario, in_service_lag_months=24, server_life_years=4)
+    from_five = break_even(s, "horizon_years")
+    assert (from_five.value, from_five.rising, from_five.current) == (4.0, False, 5.0)
+    assert (from_five.low, from_five.high) == (1.0, 10.0)
+    # From 1 year the nearer crossing is 1.5, where NPV rises (though it ends lower at 10).
+    from_one = break_even(changed(s, horizon_years=1), "horizon_years")
+    assert (from_one.value, from_one.rising, from_one.current) == (2.0, True, 1.0)
+
+
+def test_a_lever_that_moves_nothing_breaks_even_where_it_stands_and_does_not_raise_npv() -> None:
+    assert evaluate(NOTHING).kpis.npv_usd == 0
+    found = break_even(changed(NOTHING, price_per_mtok_usd=5), "price_per_mtok_usd")
+    assert (found.value, found.rising, found.npv_now_usd) == (5.0, False, 0.0)
+
+
+def test_a_map_of_any_size_and_of_whole_numbers_on_either_axis() -> None:
+    grid = npv_grid(Scenario(), size=10)
+    assert (grid.xs.shape, grid.ys.shape, grid.npv_usd.shape) == ((10,), (10,), (10, 10))
+    grid = npv_grid(Scenario(), "ai_capex_busd_per_year", "horizon_years")
+    assert list(grid.ys) == list(range(1, 11)) and grid.npv_usd.shape == (10, 50)
+
+
+def test_a_map_of_ad_revenue_against_revenue_keeps_ad_revenue_within_revenue() -> None:
+    # The defaults: revenue $200.97B, of it ad revenue $196.18B.
+    grid = npv_grid(Scenario(), "ad_revenue_busd", "revenue_busd", size=3)
+    assert list(grid.xs) == pytest.approx([0.0, 100.485, 200.97])
+    assert list(grid.ys) == pytest.approx([196.18, 2598.09, 5000.0])
+
+
+def test_the_zero_line_lies_where_npv_is_zero_on_every_row_and_column() -> None:
+    # NPV is a straight line in the price and in the productivity gain, so interpolating
+    # along a row or a column finds its zeros exactly: 73 points, between grid points.
+    s = PRESETS["seed-leak"].scenario
+    grid = npv_grid(s)
+    assert len(grid.zero_line) == 73
+    xs, ys = np.array(grid.zero_line).T
+    assert np.all((grid.xs[0] <= xs) & (xs <= grid.xs[-1]))
+    assert np.all((grid.ys[0] <= ys) & (ys <= grid.ys[-1]))
+    npv = evaluate_batch(
+        scenario_table(s, {"productivity_gain_pct": xs, "price_per_mtok_usd": ys}, len(xs))
+    ).npv_usd
+    assert np.all(np.abs(npv) < 1e-6 * np.abs(grid.npv_usd).max())
+    # Points found along columns sit on a column's x; along rows, on a row's y.
+    assert np.isin(xs, grid.xs).sum() > 0 and np.isin(ys, grid.ys).sum() > 0
+
+
+def test_the_zero_line_takes_in_grid_points_where_npv_is_exactly_zero() -> None:
+    # Only the users' productivity pays: NPV is zero with no users or no gain, and the
+    # map's rows start at 0 users, so each row's first point is exactly on the zero line.
+    s = changed(NOTHING, ai_users=1000, loaded_cost_per_user_kusd=500)
+    grid = npv_grid(
+        changed(s, productivity_realization_pct=50), "ai_users", "productivity_gain_pct", size=3
+    )
+    assert list(grid.xs) == [0, 500_000, 1_000_000] and list(grid.ys) == [-50, 475, 1000]
+    points = [(0, -50), (0, 475), (0, 1000), (500_000, 0), (1_000_000, 0)]
+    assert np.array(grid.zero_line) == pytest.approx(np.array(points), abs=1e-9)
+
+
+def test_a_flat_zero_map_has_no_zero_line_and_raises_no_numpy_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grid = npv_grid(NOTHING, size=5)
+    assert np.all(grid.npv_usd == 0) and grid.zero_line == []
+
+
+@pytest.mark.parametrize(
+    ("values", "value", "rank"),
+    [
+        # Within $1 (or a billionth) of each other is a tie: half of a tie counts below.
+        ([1e9, 1e9 + 100, 1e9 + 200, 1e9 + 300], 1e9 + 100, 37.5),
+        ([0.0, 0.5, 1.5, 3.0], 0.0, 25.0),
+        ([-3.0, -1.5, 0.5, 1.5], 0.0, 62.5),
+    ],
+)
+def test_a_percentile_rank_counts_values_within_a_dollar_as_ties(
+    values: list[float], value: float, rank: float
+) -> None:
+    assert percentile_rank(np.array(values), value) == rank
+
+
+def test_monte_carlo_raises_a_draws_revenue_to_its_ad_revenue() -> None:
+    s = Scenario(revenue_busd=200, ad_revenue_busd=190)
+    ranges = {"revenue_busd": (190.0, 210.0), "ad_revenue_busd": (180.0, 200.0)}
+    table = monte_carlo_table(s, ranges, draws=1000)
+    assert set(table) == {spec.name for spec in FIELDS}
+    revenue, ad_revenue = table["revenue_busd"], table["ad_revenue_busd"]
+    assert np.all(revenue >= ad_revenue)
+    assert np.any(revenue == ad_revenue) and np.any(revenue > ad_revenue)
+
+
+def test_a_simulation_makes_as_many_draws_as_asked_whatever_its_seed() -> None:
+    simulation = simulate(Scenario(), draws=12, seed=5)
+    assert (simulation.draws, simulation.seed) == (12, 5)
+    assert simulation.result.npv_usd.shape == (12,)

@@ -21,6 +21,7 @@ from whatif.pricebook import (
     MixError,
     PriceBook,
     blend,
+    blend_json,
     load_pricebook,
     parse_mix,
     parse_pricebook,
@@ -125,6 +126,7 @@ def test_a_mix_is_written_id_equals_percent(text: str, named: str) -> None:
         ({"models": {"Bad Id": ONE_MODEL["models"]["frontier"]}}, "models.Bad Id"),
         ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "input": -1}}}, "models.m.input"),
         ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "input": "5"}}}, "models.m.input"),
+        ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "output": 1001}}}, "models.m.output"),
         ({"models": {"m": {**ONE_MODEL["models"]["frontier"], "source": ""}}}, "models.m.source"),
         ({"colour": "red"}, "colour"),
     ],
@@ -142,6 +144,92 @@ def test_a_missing_or_broken_price_book_file_is_named(tmp_path: Path) -> None:
     broken.write_text('{"as_of": "2026-11-25",\n "models": }')
     problem = load_pricebook(broken)
     assert isinstance(problem, DocumentError) and (problem.line, problem.column) == (2, 12)
+
+
+def test_a_price_book_says_its_date_and_age_and_once_stale_what_to_do() -> None:
+    book = book_of(ONE_MODEL)
+    assert book.freshness(dt.date(2026, 11, 28)) == "Prices as of 2026-11-25 (3 days old)"
+    assert book.freshness(dt.date(2027, 5, 25)) == (
+        "Prices as of 2026-11-25 (181 days old): stale, older than 180 days; "
+        "check the vendors' price pages and update the price book"
+    )
+
+
+def test_the_price_json_gives_the_books_age_on_the_day_asked_and_names_the_book() -> None:
+    # A book dated far ahead: on the day asked it is stale, on any real day it is not yet.
+    book = book_of(ONE_MODEL | {"as_of": "2999-01-01"})
+    found = blend_json(blend(book, Mix({"frontier": 100}, 90, 50)), dt.date(2999, 12, 31))
+    assert found.pop("blended_price_per_mtok_usd") == pytest.approx(4.975)
+    (model,) = found.pop("models")
+    assert model.pop("contribution_per_mtok_usd") == pytest.approx(4.975)
+    assert model == {"id": "frontier", "name": "Frontier", "vendor": "Vendor"}
+    assert found == {
+        "as_of": "2999-01-01",
+        "age_days": 364,
+        "stale": True,
+        "pricebook": "book.json",
+    }
+
+
+def test_a_price_book_that_is_not_an_object_or_has_a_bad_model_id_says_so() -> None:
+    problem = parse_pricebook("[]", "book.json")
+    assert isinstance(problem, DocumentError)
+    assert problem.reason == "a price book must be a JSON object, not list"
+    bad_id = {"models": {"Bad Id": ONE_MODEL["models"]["frontier"]}}
+    problem = parse_pricebook(json.dumps(ONE_MODEL | bad_id), "book.json")
+    assert isinstance(problem, DocumentError)
+    assert problem.reason == "model ids are lower-case letters, digits and single dashes"
+
+
+def test_an_unreadable_or_undecodable_price_book_is_named_by_its_path(tmp_path: Path) -> None:
+    missing = load_pricebook(tmp_path / "none.json")
+    assert missing == DocumentError(
+        str(tmp_path / "none.json"), "cannot be read: No such file or directory"
+    )
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b"\xff{}")
+    assert load_pricebook(latin) == DocumentError(
+        str(latin), "not UTF-8 text (bad byte at offset 0)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (" , ", "the mix names no model"),
+        ("a=1=2", "'a=1=2': expected MODEL=PERCENT, e.g. claude-opus-5-5=60"),
+        (
+            "a,b=",
+            "'a': expected MODEL=PERCENT, e.g. claude-opus-5-5=60; "
+            "'b=': expected MODEL=PERCENT, e.g. claude-opus-5-5=60",
+        ),
+    ],
+)
+def test_a_bad_mix_is_refused_with_every_problem_in_one_message(text: str, message: str) -> None:
+    with pytest.raises(MixError) as refused:
+        parse_mix(text)
+    assert str(refused.value) == message
+
+
+def test_all_input_tokens_all_from_the_cache_is_a_valid_mix() -> None:
+    # 100% is a percentage too: every token is cached input, at $0.50.
+    assert blend(book_of(ONE_MODEL), Mix({"frontier": 100}, 100, 100)).price_per_mtok_usd == 0.5
+
+
+def test_a_mix_naming_unknown_models_lists_them_and_the_books_models_and_short_name() -> None:
+    document = json.loads(json.dumps(ONE_MODEL))
+    document["models"]["cheap"] = document["models"]["frontier"]
+    folder = "a-price-book-kept-in-a-folder-with-a-long-name/"
+    file = folder + "b" * 29 + ".json"  # 81 characters: one more than a message shows
+    book = parse_pricebook(json.dumps(document), file)
+    assert isinstance(book, PriceBook)
+    with pytest.raises(MixError) as refused:
+        blend(book, Mix({"nope": 50, "gone": 50}, 101, 50))
+    assert str(refused.value) == (
+        "the input share must be a percentage from 0 to 100, not 101; "
+        f"unknown model 'nope', 'gone' (the price book {folder}{'b' * 29}.js… "
+        "has: frontier, cheap)"
+    )
 
 
 _json = st.recursive(
