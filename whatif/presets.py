@@ -288,6 +288,8 @@ def _read(path: Path, root: Path) -> bytes | PresetError:
             return handle.read(MAX_PRESET_BYTES + 1)
     except OSError as exc:
         return PresetError(name, f"cannot be read: {exc.strerror or exc}")
+    except RuntimeError as exc:  # Python 3.11's resolve() on a symlink loop
+        return PresetError(name, f"cannot be read: {exc}")
 
 
 def _ancestry(draft: _Draft, drafts: Mapping[str, _Draft | PresetError]) -> list[str] | str:
@@ -347,7 +349,7 @@ def load_presets(directory: Path | None = None) -> PresetSet:
     try:
         root = directory.resolve(strict=True)
         paths = sorted(p for p in directory.iterdir() if p.name.lower().endswith(".json"))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, on Python 3.11
         return PresetSet(errors=(PresetError(str(directory), f"presets folder unreadable: {exc}"),))
     drafts: dict[str, _Draft | PresetError] = {}
     errors: list[PresetError] = []

@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from tests.strategies import scenarios
 from whatif import FIELDS, FIELDS_BY_NAME, Preset, Scenario, evaluate, load_presets
 from whatif.cli import main
-from whatif.presets import DEFAULT_PRESETS_DIR, parse_preset, preset_document
+from whatif.presets import (
+    DEFAULT_PRESETS_DIR,
+    fingerprint,
+    parse_preset,
+    parse_preset_bytes,
+    preset_document,
+)
 from whatif.scenario import neutral_since
 from whatif.schema import schema_text
 
@@ -472,3 +478,157 @@ def test_a_file_breaking_several_rules_names_each_field_once_in_its_sentence(
     for field in ("values.horizon_years", "values.ai_users"):
         assert sentence.count(field) == 1
     assert [rule.field for rule in error.rules] == ["values.horizon_years", "values.ai_users"]
+
+
+def test_a_fingerprint_is_the_same_from_version_to_version_so_shared_links_still_match() -> None:
+    # The first 8 hex digits of the SHA-256 of the values as JSON with sorted keys: a link
+    # carries it, so the same values must give the same digits in every release.
+    assert fingerprint(Scenario()) == "3033873e"
+
+
+@pytest.mark.parametrize(
+    ("ranges", "reason"),
+    [
+        ({"price_per_mtok_usd": [1, 2, 3]}, "must be [low, high]"),
+        ({"horizon_years": [2, 3.5]}, "must be whole numbers"),
+        ({"price_per_mtok_usd": [1, 101]}, "must lie within 0 to 100 ($ / million tokens)"),
+    ],
+)
+def test_a_bad_range_is_named_with_its_rule(
+    tmp_path: Path, ranges: dict[str, list[float]], reason: str
+) -> None:
+    write(tmp_path, "bad.json", {**GOOD, "ranges": ranges})
+    (error,) = load_presets(tmp_path).errors
+    assert error.reason == reason
+
+
+def test_a_range_may_be_a_single_point_and_reach_the_fields_limits(tmp_path: Path) -> None:
+    ranges = {"price_per_mtok_usd": [0, 100], "ai_users": [5000, 5000]}
+    write(tmp_path, "edges.json", {**GOOD, "ranges": ranges})
+    loaded = load_presets(tmp_path)
+    assert loaded.errors == ()
+    assert loaded.presets["edges"].ranges == {
+        "price_per_mtok_usd": (0, 100),
+        "ai_users": (5000, 5000),
+    }
+
+
+def test_a_preset_that_is_not_an_object_says_so() -> None:
+    error = parse_preset("mine", "[1, 2]")
+    assert not isinstance(error, Preset)
+    assert (error.file, error.reason) == ("mine.json", "a preset must be a JSON object, not list")
+
+
+def test_a_range_written_as_a_string_is_refused_not_converted(tmp_path: Path) -> None:
+    write(tmp_path, "bad.json", {**GOOD, "ranges": {"price_per_mtok_usd": ["1", 5]}})
+    (error,) = load_presets(tmp_path).errors
+    assert error.field == "ranges.price_per_mtok_usd.0"
+    assert error.reason == "Input should be a valid number"
+
+
+def test_correlations_that_are_not_a_list_are_named_at_their_key(tmp_path: Path) -> None:
+    text = '{\n  "name": "Good",\n  "description": "A valid preset.",\n  "correlations": 7\n}'
+    write(tmp_path, "bad.json", text)
+    (error,) = load_presets(tmp_path).errors
+    assert (error.field, error.line, error.column) == ("correlations", 4, None)
+    assert error.reason == "must be a list of {fields, rank, source} objects"
+
+
+def test_a_parsed_preset_keeps_the_id_it_was_given() -> None:
+    text = json.dumps(GOOD)
+    from_text = parse_preset("mine", text)
+    from_bytes = parse_preset_bytes("mine", text.encode())
+    assert isinstance(from_text, Preset) and isinstance(from_bytes, Preset)
+    assert (from_text.id, from_bytes.id) == ("mine", "mine")
+
+
+def test_refused_files_say_why_in_so_many_words(tmp_path: Path) -> None:
+    outside = write(tmp_path, "outside.json", GOOD)
+    presets = tmp_path / "presets"
+    presets.mkdir()
+    (presets / "escape.json").symlink_to(outside)
+    (presets / "folder.json").mkdir()
+    (presets / "dangling.json").symlink_to(tmp_path / "missing.json")
+    write(presets, "huge.json", {**GOOD, "description": "x" * 1_100_000})
+    write(presets, "Odd Name.json", GOOD)
+    reasons = {e.file: e.reason for e in load_presets(presets).errors}
+    assert reasons == {
+        "escape.json": "refused: the file links outside the presets folder",
+        "folder.json": "not a regular file",
+        "dangling.json": "cannot be read: No such file or directory",
+        "huge.json": "refused: larger than 1 MB",
+        "Odd Name.json": "file name must be lower-case letters, digits and single dashes, "
+        "ending in .json (for example bear-case.json)",
+    }
+
+
+def test_a_file_of_exactly_one_megabyte_is_read_whole(tmp_path: Path) -> None:
+    # Padded with spaces before the object, so losing its last byte would break the JSON.
+    document = json.dumps(GOOD).encode()
+    write(tmp_path, "big.json", b" " * (1_000_000 - len(document)) + document)
+    assert (tmp_path / "big.json").stat().st_size == 1_000_000
+    loaded = load_presets(tmp_path)
+    assert loaded.errors == () and list(loaded.presets) == ["big"]
+
+
+def test_a_missing_folder_is_named_by_its_path_and_the_first_part_that_is_missing(
+    tmp_path: Path,
+) -> None:
+    (error,) = load_presets(tmp_path / "nowhere" / "presets").errors
+    assert error.file == f"{tmp_path}/nowhere/presets"
+    assert error.reason == (
+        f"presets folder unreadable: [Errno 2] No such file or directory: '{tmp_path}/nowhere'"
+    )
+
+
+def test_a_child_sorted_before_its_broken_parent_names_the_parent(tmp_path: Path) -> None:
+    write(tmp_path, "zulu.json", "{")
+    write(tmp_path, "alpha.json", variant("zulu"))
+    errors = {e.file: e.reason for e in load_presets(tmp_path).errors}
+    assert errors == {
+        "alpha.json": "'zulu' could not be loaded (see its own error)",
+        "zulu.json": "invalid JSON: Expecting property name enclosed in double quotes",
+    }
+
+
+def test_a_chain_built_from_its_last_link_carries_the_roots_values(tmp_path: Path) -> None:
+    # alpha extends mike extends zulu: alpha is loaded first and builds its ancestors.
+    write(tmp_path, "zulu.json", {**GOOD, "values": {"horizon_years": 3}})
+    write(tmp_path, "mike.json", variant("zulu", ai_users=5000))
+    write(tmp_path, "alpha.json", variant("mike", price_per_mtok_usd=2))
+    presets = load_presets(tmp_path).presets
+    mike, alpha = presets["mike"].scenario, presets["alpha"].scenario
+    assert (mike.horizon_years, mike.ai_users) == (3, 5000)
+    assert (alpha.horizon_years, alpha.ai_users, alpha.price_per_mtok_usd) == (3, 5000, 2)
+
+
+def test_a_document_over_a_preset_is_indented_by_two_spaces() -> None:
+    parent = SHIPPED_PRESETS["seed-leak"]
+    cheaper = parent.scenario.model_copy(update={"price_per_mtok_usd": 5.0})
+    document = preset_document("Cheaper", "Seed leak at $5.", cheaper, parent=parent)
+    assert document == (
+        "{\n"
+        '  "$schema": "../preset.schema.json",\n'
+        '  "name": "Cheaper",\n'
+        '  "description": "Seed leak at $5.",\n'
+        '  "extends": "seed-leak",\n'
+        '  "values": {\n'
+        '    "price_per_mtok_usd": 5.0\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_a_preset_file_or_folder_that_is_a_symlink_loop_is_named_not_raised(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "good.json", GOOD)
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    loaded = load_presets(tmp_path)
+    assert list(loaded.presets) == ["good"]
+    assert [(e.file, e.reason.split(":")[0]) for e in loaded.errors] == [
+        ("loop.json", "cannot be read")
+    ]
+    (tmp_path / "folder").symlink_to(tmp_path / "folder")
+    looped = load_presets(tmp_path / "folder")
+    assert looped.presets == {} and "presets folder unreadable" in looped.errors[0].reason
