@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from whatif import FIELDS, FIELDS_BY_NAME, Scenario, decode_link, load_presets
-from whatif.links import PASS_THROUGH, PRESET_PARAM, parse_params
+from whatif.links import PASS_THROUGH, PRESET_PARAM, ROOM_PARAM, parse_params
 from whatif.presets import DEFAULT_PRESETS_DIR, MAX_PRESET_BYTES
 
 PRESETS = load_presets(DEFAULT_PRESETS_DIR).presets
@@ -65,8 +65,8 @@ def accounted_for(pairs: list[tuple[str, str]], presets: dict[str, object]) -> N
         last[key] = value
         counts[key] = counts.get(key, 0) + 1
     for key, value in last.items():
-        if key in PASS_THROUGH:
-            continue
+        if key in PASS_THROUGH or key == ROOM_PARAM:
+            continue  # the room id is the page's to check (rooms.check_room_id), not the codec's
         if counts[key] > 1 and (key in FIELDS_BY_NAME or key == PRESET_PARAM):
             assert key in warned, f"repeated {key!r} not warned"
         if key == PRESET_PARAM:
