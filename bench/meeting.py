@@ -83,11 +83,13 @@ async def _moves(presenter: Page, followers: list[Page]) -> tuple[list[float], i
     thumb = presenter.locator(SLIDER_CSS.format("price_per_mtok_usd"))
     delays: list[float] = []
     missed = 0
-    for n in range(MOVES):
+    for _ in range(MOVES):
         await thumb.focus()
         before = await _tile(presenter)
         pressed_ms = time.time() * 1000
-        await thumb.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
+        # Always up: each move shows a text no follower has shown before, so a follower
+        # running behind cannot be counted early by a value it showed a move ago.
+        await thumb.press("ArrowRight")
         # The presenter's own page first: its run may not have begun when the key is down.
         deadline = time.monotonic() + 30
         while (want := await _tile(presenter)) == before:
