@@ -20,10 +20,10 @@
 // In a meeting (data.room), the presenter's control relays its held thumb to the room
 // (POST rooms/ID/drag with the room's drag token, one in flight, at most every DRAG_MS),
 // and a follower's control listens to the room's feed (server-sent events from
-// rooms/ID/events): a relayed thumb is looked up in the follower's own sweep with the
-// presenter's key, so the follower's tiles move with it; word that the room moved on,
-// ended, paused or resumed reruns the page (the trigger "room"), which applies the room's
-// scenario. A follower's own hand on a slider always wins over the presenter's.
+// rooms/ID/events): a relayed thumb is looked up in the room's sweep along that slider
+// (GET rooms/ID/sweeps/FIELD, kept only under the presenter's key), so the follower's
+// tiles move with it; word that the room moved on, ended, paused or resumed reruns the
+// control's fragment (the trigger "room"), which applies the room's scenario. A follower's own hand on a slider always wins over the presenter's.
 
 const RETRY_MS = 3000; // send anyway when an echo has not come back by then
 const SWEEP_RETRY_MS = 1000; // ask again for a sweep whose answer has not come by then
@@ -337,7 +337,7 @@ class LiveSliders {
         if (sweep?.key !== drag.key || sweep.name !== drag.name) return;
         this.keep(sweep);
       })
-      .catch(() => null); // the next drag asks again; the release reruns the page anyway
+      .catch(() => null); // the next drag asks again; the release's news updates the page anyway
   }
 
   keep(sweep) {

@@ -5,9 +5,10 @@ the address bar gains `room=ID` and the QR code holds the short room link. Each
 settled scenario of the presenter (a released slider, a preset, an advanced
 field) is published as its complete link. A page opened on the room link hears
 of it through the room's feed (app/stream.py, server-sent events to its live
-control, which then reruns the page), applies the link through the link codec,
-and shows it. While the presenter holds a thumb, the feed relays it and the
-follower's control looks it up in its own sweep. A poll of the bus every 5 s
+control, which then reruns its scenario fragment: `news_in_fragment`), applies
+the link through the link codec, and shows it. While the presenter holds a
+thumb, the feed relays it and the follower's control looks it up in the room's
+sweep along that slider (fetched from app/stream.py). A poll of the bus every 5 s
 in a fragment (`st.fragment(run_every=...)`, a public API; no Streamlit
 internals) is the fallback where no stream gets through, and the follower's
 heartbeat. A follower who changes anything leaves the room and explores alone;

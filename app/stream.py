@@ -2,10 +2,11 @@
 custom routes), beside the page.
 
 - `GET /rooms/{id}/events`: server-sent events for a follower's live control. A drag
-  of the presenter's thumb (looked up in the follower's own sweep, so the tiles follow
+  of the presenter's thumb (looked up in the room's sweep, so the follower's tiles follow
   at the thumb's pace), and word that the room moved on, ended, paused or resumed (the
-  control then reruns the page, which applies the room's scenario through the link
-  codec). Whatever the store holds is read by `whatif.live.read_feed` first.
+  control then reruns its scenario fragment, which applies the room's scenario through
+  the link codec, and the whole page when the news reaches beyond it). Whatever the
+  store holds is read by `whatif.live.read_feed` first.
 - `POST /rooms/{id}/drag`: the presenter's control relays its held thumb, at most 20 a
   second, with the room's drag token (`rooms.port.drag_token`), which relays drags and
   can publish nothing. The move is checked like a slider's message.
