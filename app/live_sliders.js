@@ -23,7 +23,8 @@
 // rooms/ID/events): a relayed thumb is looked up in the room's sweep along that slider
 // (GET rooms/ID/sweeps/FIELD, kept only under the presenter's key), so the follower's
 // tiles move with it; word that the room moved on, ended, paused or resumed reruns the
-// control's fragment (the trigger "room"), which applies the room's scenario. A follower's own hand on a slider always wins over the presenter's.
+// control's fragment (the trigger "room"), which applies the room's scenario. A
+// follower's own hand on a slider always wins over the presenter's.
 
 const RETRY_MS = 3000; // send anyway when an echo has not come back by then
 const SWEEP_RETRY_MS = 1000; // ask again for a sweep whose answer has not come by then

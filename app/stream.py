@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from app.lineage import Lineage
 from app.room import room_bus
 from app.state import current_presets
 from rooms import BusDownError, RoomBus, check_room_id
@@ -136,8 +137,10 @@ def _sweep_body(link: str, name: str) -> bytes | None:
     decoded = decode_link(link, presets)
     if decoded.warnings:
         return None
-    chosen = presets.get(decoded.preset_id or "")
-    return _encoded(decoded.scenario, chosen.scenario if chosen else Scenario(), name)
+    preset_id = decoded.preset_id or ""
+    # What a follower's page measures against: the room's preset, as its lineage says.
+    base = Lineage(preset_id, presets.get(preset_id)).base
+    return _encoded(decoded.scenario, base, name)
 
 
 @lru_cache(maxsize=SWEEPS_KEPT)
