@@ -99,12 +99,15 @@ def test_a_hostile_or_forged_message_changes_nothing(page: Page) -> None:
     assert shown(app) == tiles(AT_6)
 
 
-def test_an_ended_room_shows_its_last_scenario_and_says_so(page: Page) -> None:
+def test_an_ended_room_shows_its_last_scenario_says_so_and_is_not_listened_to(
+    page: Page,
+) -> None:
     bus = room_bus()
     opened = bus.open(encode_link(AT_8, "seed-leak"))
     bus.end(opened.room_id, opened.secret)
     app = page(room=opened.room_id)
     assert "The meeting has ended" in texts(app) and shown(app) == tiles(AT_8)
+    assert control_data(app)["room"] is None  # no feed for a meeting that has ended
 
 
 def test_an_unknown_or_malformed_room_is_named_and_the_page_still_works(page: Page) -> None:
@@ -220,15 +223,6 @@ def test_a_presenter_whose_room_ended_without_them_is_told_and_can_start_again(
     app.button(key="room_start_sidebar").click().run()
     assert app.query_params["room"] != opened.room_id
     assert "Your meeting ended" not in texts(app)
-
-
-def test_a_page_on_an_ended_room_listens_to_nothing(page: Page) -> None:
-    bus = room_bus()
-    opened = bus.open(encode_link(AT_6, "seed-leak"))
-    bus.end(opened.room_id, opened.secret)
-    app = page(room=opened.room_id)
-    assert "The meeting has ended" in texts(app) and shown(app) == tiles(AT_6)
-    assert control_data(app)["room"] is None
 
 
 def test_a_reloaded_presenters_tab_takes_its_room_back_with_the_secret_it_kept(
