@@ -40,7 +40,7 @@ from whatif.summary import TILE_ROWS
 from whatif.sweep import cached_sweep, sweep_key, view
 
 LIVE: Final = "live_sliders"  # the control's key; its state is st.session_state[LIVE]
-HANDLED: Final = "live_handled"  # the last message handled (as JSON) and its number
+HANDLED: Final = "live_handled"  # the last message handled (as JSON), its number, held
 REFUSED: Final = "live_refused"
 SETTLED: Final = "live_settled"
 ANSWERED: Final = "live_sweep_answered"  # the number of the last sweep request answered
@@ -76,36 +76,39 @@ def _state(name: str) -> Any:
     return state.get(name) if isinstance(state, Mapping) else None
 
 
-def take_move(preset: Scenario) -> Move | None:
+def _take_move(preset: Scenario) -> None:
     """Apply the control's newest message to the headline fields, once; a refused one
     leaves the fields as they are and keeps why for `refusal`."""
     message = _state("value")
     if message is None:
-        return None
+        return
     # JSON text compares equal for equal messages, NaN included.
     text = json.dumps(message, sort_keys=True, default=repr)
     handled = st.session_state.get(HANDLED)
     if handled is not None and handled[0] == text:
-        return None
+        return
     shown = {name: st.session_state.get(name) for name in HEADLINE_FIELDS}
     outcome = read_move(message, shown, preset)
-    st.session_state[HANDLED] = (text, outcome.seq)
     if isinstance(outcome, Move):
+        st.session_state[HANDLED] = (text, outcome.seq, not outcome.final)
         st.session_state[outcome.name] = outcome.value
-        return outcome
-    st.session_state[REFUSED] = outcome.problem
-    return None
+    else:
+        st.session_state[HANDLED] = (text, outcome.seq, False)
+        st.session_state[REFUSED] = outcome.problem
 
 
 def _handled_in_the_run() -> None:
     """Streamlit tracks a component's state only for names with a callback; the run
-    itself reads the state (take_move, _asked_sweep), so that AppTest drives the same path."""
+    itself reads the state (_take_move, _asked_sweep), so that AppTest drives the same path."""
 
 
 def held_thumb(preset: Scenario) -> bool:
-    """Apply the control's newest message; whether a thumb is still held (not released)."""
-    move = take_move(preset)
-    return move is not None and not move.final
+    """Apply the control's newest message; whether a thumb is still held (not released).
+    A run that no move started (a sweep answered, the room's news) while a thumb is held
+    is held too: its address bar and settled result wait for the release."""
+    _take_move(preset)
+    handled = st.session_state.get(HANDLED)
+    return bool(handled and handled[2])
 
 
 def _asked_sweep(scenario: Scenario, base: Scenario) -> dict[str, Any] | None:

@@ -214,6 +214,21 @@ def test_a_grabbed_slider_gets_its_sweep_once_keyed_by_the_other_fields(page: Pa
     assert control_data(app)["keys"][PRICE] != swept["key"]
 
 
+def test_a_run_no_move_started_while_the_thumb_is_held_leaves_the_address_bar_waiting(
+    page: Page,
+) -> None:
+    app = move(page(preset="meta-2025"), PRICE, 12.0, final=False)
+    # The held slider asks for its sweep: a run of its own, with the thumb still held.
+    ask_sweep(app, {"name": PRICE, "n": 1})
+    assert control_data(app)["sweep"] is not None
+    assert PRICE not in app.query_params
+    move(app, PRICE, 12.5)
+    assert app.query_params[PRICE] == "12.5"
+    # Released, a run for another reason writes the address bar as before.
+    ask_sweep(app, {"name": PRICE, "n": 2})
+    assert app.query_params[PRICE] == "12.5"
+
+
 @pytest.mark.parametrize(
     "request_",
     [
