@@ -198,6 +198,39 @@ def test_with_its_sweep_a_key_press_changes_the_tiles_and_curve_before_the_page_
     expect(page.get_by_role("status", name=STATUS)).to_contain_text(f"Payback: {want['Payback']}")
 
 
+# Each text of the payback curve that reaches past its drawing's edges, as "text: how".
+CUT_TEXTS_JS = """() => {
+    const svg = document.querySelector('[data-testid="stBidiComponentIsolated"]')
+        .shadowRoot.querySelector('figure.cash svg');
+    const [, , width, height] = svg.getAttribute('viewBox').split(' ').map(Number);
+    return [...svg.querySelectorAll('text')]
+        .filter((text) => getComputedStyle(text).display !== 'none')
+        .map((text) => [text.textContent, text.getBBox()])
+        .filter(([, box]) => box.x < 0 || box.y < 0 || box.x + box.width > width
+                             || box.y + box.height > height)
+        .map(([text, box]) => `${text}: x ${box.x.toFixed(1)} to ${(box.x + box.width).toFixed(1)}`
+                              + ` of ${width}, y ${box.y.toFixed(1)} to`
+                              + ` ${(box.y + box.height).toFixed(1)} of ${height}`);
+}"""
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "?preset=meta-2025",
+        "?preset=vertical-integration",  # pays back in month 54 of 60: the label near the end
+        "?preset=seed-leak&horizon_years=10",  # pays back in month 1 of 120
+    ],
+    ids=["no payback", "late payback", "ten years, early payback"],
+)
+def test_every_label_of_the_payback_curve_is_drawn_whole_inside_its_chart(
+    page: Page, app_server: Server, link: str
+) -> None:
+    page.goto(app_server.url + link)
+    settle(page)
+    assert page.evaluate(CUT_TEXTS_JS) == []
+
+
 def test_each_slider_is_named_by_its_label_and_unit_with_its_source_on_hover(
     page: Page, app_server: Server
 ) -> None:
