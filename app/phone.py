@@ -1,10 +1,12 @@
 """What the page does differently on a phone (a screen under 640 px wide), in CSS only.
 
 On a 390 x 844 phone the first screen must reach the first row of KPI tiles: the
-title shrinks, the preset's description waits behind "About this scenario"
-(app/notices.py), the tiles stand two by two instead of one under another, and
-the price calculator ("Blend from models", an analyst's tool for a wide screen)
-is left out; the price slider stays.
+title shrinks and starts below Streamlit's header bar, the preset's description
+waits behind "About this scenario" (app/notices.py), the live control lays its
+sliders out one a line and its tiles two by two (its own CSS, app/live_sliders.css),
+and the price calculator ("Blend from models", an analyst's tool for a wide screen)
+is left out; the price slider stays. The metrics in the analysis and compare tabs
+also stand two by two.
 The analysis tabs stay on one row and scroll sideways within it, so the page
 itself never scrolls sideways.
 """
@@ -22,7 +24,7 @@ _NOTICE_ROW: Final = (
 )
 PHONE_STYLE: Final = """<style>
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; } /* below the header */
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
   [data-testid="stHorizontalBlock"] { gap: 0.25rem; }
   h1 { font-size: 1.2rem !important; padding: 0 !important; }

@@ -45,10 +45,16 @@ def test_a_phone_sees_the_first_kpi_row_on_its_first_screen(
     settle(phone)
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / "phone-390x844-first-screen.png"))
-    first_row = phone.get_by_test_id("stMetric").all()[: TILE_ROWS[0]]
+    # The live control's tiles, two by two: the whole first row above the screen's edge.
+    first_row = phone.locator(".tile").all()[: TILE_ROWS[0]]
+    assert len(first_row) == TILE_ROWS[0]
     for tile in first_row:
         box = tile.bounding_box()
         assert box and box["y"] + box["height"] <= PHONE["height"], tile.inner_text()
+    # The title starts below Streamlit's header bar, which would hide its first line.
+    header = phone.get_by_test_id("stHeader").bounding_box()
+    title = phone.get_by_role("heading", level=1).bounding_box()
+    assert header and title and title["y"] >= header["y"] + header["height"]
     # The preset's description waits, closed, behind "About this scenario".
     expect(phone.get_by_text("About this scenario")).to_be_visible()
     expect(phone.get_by_text("The central case.", exact=False)).to_be_hidden()
