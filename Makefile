@@ -78,8 +78,8 @@ schema: $(VENV)/.app-installed
 bench: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench
 
-# Mutation testing of the core, not part of `make test` (figures in the README's Testing
-# section): mutmut mutates the whatif/ modules pyproject's [tool.mutmut] names, in a copy
+# Mutation testing of the core, not part of `make test` (figures in docs/testing.md):
+# mutmut mutates the whatif/ modules pyproject's [tool.mutmut] names, in a copy
 # of the tree under mutants/, runs tests/unit and tests/app against each mutant, and keeps
 # the verdicts there, so a second run only redoes what changed. Then the score per module.
 mutants: $(VENV)/.dev-installed
@@ -88,7 +88,7 @@ mutants: $(VENV)/.dev-installed
 
 # A whole meeting at once: 20 browser sessions on one share link, through nginx to two
 # replicas; then a room that follows its presenter (1 presenter and 30 follower pages),
-# and a room's feed with 200 listeners (figures in the README).
+# and a room's feed with 200 listeners (figures in docs/performance.md).
 load: $(VENV)/.dev-installed system-packages
 	$(PY) -m bench.load
 

@@ -67,8 +67,8 @@ def brief_bytes(result: Result, lineage: Lineage, link: str) -> bytes:
 
 def render_share(result: Result, lineage: Lineage, presets: PresetSet) -> None:
     """A lazy expander: the link box, the downloads and the upload box are drawn only while
-    it is open, so neither the first load nor a slider move pays for them (see README,
-    Performance). The address bar carries the scenario meanwhile."""
+    it is open, so neither the first load nor a slider move pays for them (see
+    docs/performance.md). The address bar carries the scenario meanwhile."""
     box = st.expander(
         "Share this scenario: the complete link, a one-page brief (PDF), preset files",
         key=SHARE_OPEN,

@@ -72,7 +72,7 @@ def sidebar(presets: PresetSet, present: bool) -> Lineage:
         if not present:
             presentation_toggle()
             room_control("sidebar")
-        # Lazy: its 19 inputs are drawn only while it is open (see README, Performance).
+        # Lazy: its 19 inputs are drawn only while it is open (docs/performance.md).
         advanced = st.expander("Advanced assumptions", key=ADVANCED_OPEN, on_change="rerun")
         if advanced.open:
             with advanced:

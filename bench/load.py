@@ -8,7 +8,7 @@ TIMEOUT_MS for a move). It reports errors (timeouts and any Streamlit exception
 box; must be 0), the p50 and p95 slider-to-updated time against one session
 alone, how the sessions spread over the replicas, the replicas' memory, and the
 server CPU time one slider move costs (measured over CPU_MOVES moves of one
-session), from which the README works out how many presenters a core serves.
+session), from which docs/performance.md works out how many presenters a core serves.
 "Updated" is measured as in bench/browser.py.
 """
 
