@@ -67,21 +67,27 @@ def open_tab(app: AppTest, tab: str) -> AppTest:
 
 @pytest.mark.parametrize("preset_id", sorted(PRESETS))
 @pytest.mark.parametrize(
-    ("tab", "charts"),
+    ("tab", "charts", "words"),
     [
-        ("Break-even", 0),
-        ("Sensitivity", 1),
-        ("Break-even map", 1),
-        ("Compare", 0),
-        ("Uncertainty", 1),
+        ("Break-even", 0, "What would you need to believe for this to pay?"),
+        ("Sensitivity", 1, "Lows and highs"),
+        ("Break-even map", 1, "Across"),
+        ("Compare", 0, "Pick up to four presets or paste links"),
+        ("Uncertainty", 1, "Probability NPV > 0"),
     ],
 )
 def test_each_analysis_tab_renders_for_every_preset_instead_of_the_overview(
-    page: Page, preset_id: str, tab: str, charts: int
+    page: Page, preset_id: str, tab: str, charts: int, words: str
 ) -> None:
     app = open_tab(page(preset=preset_id), tab)
     assert not app.exception
     assert len(app.get("vega_lite_chart")) == charts  # the overview's four are not drawn
+    # The tab's own content is there, not just an empty panel.
+    texts = [
+        *(e.value for e in [*app.markdown, *app.caption, *app.info]),
+        *(e.label for e in [*app.metric, *app.selectbox]),
+    ]
+    assert any(words in str(text) for text in texts), texts
 
 
 def test_the_break_even_tab_says_how_far_each_seed_leak_lever_can_move(page: Page) -> None:

@@ -75,6 +75,7 @@ def test_a_downloaded_preset_file_uploaded_again_shows_the_same_numbers_changes_
     settle(page)
     assert (kpis(page), changes_listed(page), query(page)) == shown
     assert uncertainty(page) == ranged
+    assert len(ranged) == 4 and "Probability NPV > 0" in ranged
 
 
 def test_an_edit_as_json_with_a_syntax_error_keeps_the_text_and_names_the_line(

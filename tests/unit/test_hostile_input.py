@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import scenarios
 from whatif import FIELDS, FIELDS_BY_NAME, Scenario, decode_link, load_presets
 from whatif.links import PASS_THROUGH, PRESET_PARAM, ROOM_PARAM, parse_params
 from whatif.presets import DEFAULT_PRESETS_DIR, MAX_PRESET_BYTES
@@ -167,7 +168,16 @@ def digest(folder: Path) -> dict[str, str]:
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.binary(max_size=300) | preset_like.map(lambda d: json.dumps(d).encode()))
+@given(
+    st.binary(max_size=300)
+    | preset_like.map(lambda d: json.dumps(d).encode())
+    # A sound preset, so that the other half of the promise is exercised too.
+    | scenarios().map(
+        lambda s: json.dumps(
+            {"name": "Fuzzed", "description": "d", "values": s.model_dump()}
+        ).encode()
+    )
+)
 def test_any_bytes_in_a_preset_file_give_one_clear_error_or_a_valid_preset(
     tmp_path_factory: pytest.TempPathFactory, content: bytes
 ) -> None:

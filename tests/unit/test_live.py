@@ -40,6 +40,49 @@ def grid_moves(draw: st.DrawFn) -> tuple[str, int, float]:
     return name, steps, spec.minimum + steps * spec.step
 
 
+@st.composite
+def near_grid(draw: st.DrawFn) -> tuple[str, object]:
+    """A headline field and a value for it: a step, a step nudged or pushed out of range, or
+    any number (NaN and infinities included): most are accepted, many refused."""
+    name, _, value = draw(grid_moves())
+    spec = FIELDS_BY_NAME[name]
+    nudge = draw(st.sampled_from([0.0, 1e-9, spec.step / 2, spec.maximum - spec.minimum + 1]))
+    return name, draw(st.just(value + nudge) | st.floats() | st.integers())
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> dict[str, object]:
+    """A message shaped as the control sends it, with at most one part of it tampered with."""
+    name, value = draw(near_grid())
+    message: dict[str, object] = {
+        "seq": draw(st.integers(0, 2**53)),
+        "name": name,
+        "value": value,
+        "final": draw(st.booleans()),
+    }
+    return tampered(draw, message)
+
+
+def tampered(draw: st.DrawFn, shaped: dict[str, object]) -> dict[str, object]:
+    """`shaped` as it is, or with one of its parts replaced by any JSON value."""
+    part = draw(st.sampled_from([None, *shaped]))
+    return shaped if part is None else {**shaped, part: draw(json_values)}
+
+
+def read_as_a_checked_move_or_refused(message: Any) -> None:
+    outcome = read_move(message, CURRENT, PRESET)
+    assert isinstance(outcome, Move | Refusal)
+    if isinstance(outcome, Move):
+        spec = FIELDS_BY_NAME[outcome.name]
+        assert math.isfinite(outcome.value)
+        assert spec.minimum <= outcome.value <= spec.maximum
+
+
+@given(messages())
+def test_any_tampered_message_is_refused_or_read_as_a_move_in_range(message: Any) -> None:
+    read_as_a_checked_move_or_refused(message)
+
+
 @given(
     st.dictionaries(
         st.sampled_from(["seq", "name", "value", "final", "extra"]), json_values, max_size=5
@@ -47,12 +90,7 @@ def grid_moves(draw: st.DrawFn) -> tuple[str, int, float]:
     | json_values
 )
 def test_any_message_is_read_without_raising(message: Any) -> None:
-    outcome = read_move(message, CURRENT, PRESET)
-    assert isinstance(outcome, Move | Refusal)
-    if isinstance(outcome, Move):
-        spec = FIELDS_BY_NAME[outcome.name]
-        assert math.isfinite(outcome.value)
-        assert spec.minimum <= outcome.value <= spec.maximum
+    read_as_a_checked_move_or_refused(message)
 
 
 @given(grid_moves(), st.integers(0, 2**53), st.booleans())
@@ -103,11 +141,20 @@ def test_a_refusal_names_the_field_and_the_rule_but_echoes_no_unchecked_text() -
 KEY = "0123456789abcdef"
 
 
-@given(
-    st.dictionaries(st.sampled_from(["kind", "seq", "name", "value", "key"]), json_values)
-    | json_values
-)
-def test_any_feed_event_is_read_without_raising_and_only_as_one_of_its_kinds(raw: Any) -> None:
+@st.composite
+def feed_events(draw: st.DrawFn) -> dict[str, object]:
+    """An event shaped as a room's feed carries it, with at most one part tampered with."""
+    name, value = draw(near_grid())
+    kind = draw(st.sampled_from(["moved", "ended", "drag"]))
+    event: dict[str, object] = (
+        {"kind": kind, "seq": draw(st.integers(-3, 2**53))}
+        if kind != "drag"
+        else {"kind": kind, "name": name, "value": value, "key": KEY}
+    )
+    return tampered(draw, event)
+
+
+def read_as_one_of_its_kinds(raw: Any) -> None:
     event = read_feed(json.dumps(raw))
     if event is None:
         return
@@ -118,7 +165,21 @@ def test_any_feed_event_is_read_without_raising_and_only_as_one_of_its_kinds(raw
         assert isinstance(value, float) and spec.minimum <= value <= spec.maximum
         assert on_grid(spec, value) and set(event) == {"kind", "name", "value", "key"}
     else:
-        assert set(event) == {"kind", "seq"} and isinstance(event["seq"], int)
+        assert set(event) == {"kind", "seq"}
+        assert type(event["seq"]) is int and event["seq"] >= 0
+
+
+@given(feed_events())
+def test_any_tampered_feed_event_is_dropped_or_read_as_one_of_its_kinds(raw: Any) -> None:
+    read_as_one_of_its_kinds(raw)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["kind", "seq", "name", "value", "key"]), json_values)
+    | json_values
+)
+def test_any_feed_event_is_read_without_raising_and_only_as_one_of_its_kinds(raw: Any) -> None:
+    read_as_one_of_its_kinds(raw)
 
 
 @given(grid_moves())
