@@ -109,7 +109,20 @@ function helpIcon(id, about, parts) {
   tip.append(...parts);
   help.setAttribute("aria-describedby", tip.id);
   help.appendChild(tip);
+  for (const shown of ["mouseenter", "focus"]) help.addEventListener(shown, () => keepOnScreen(tip));
   return { help, tip };
+}
+
+// A tip opens below its "?" and, where that would run past the window's edge (a slider or
+// tile at the right of the row, any tile on a phone), slides back inside it.
+function keepOnScreen(tip) {
+  tip.style.transform = "";
+  const box = tip.getBoundingClientRect();
+  if (box.width === 0) return; // not shown
+  const margin = 8;
+  const past = box.right - (document.documentElement.clientWidth - margin);
+  const shift = past > 0 ? -past : Math.max(0, margin - box.left);
+  if (shift) tip.style.transform = `translateX(${shift}px)`;
 }
 
 // A sweep's columns as arrays by grid index. Each column comes as runs, [texts, lengths]:

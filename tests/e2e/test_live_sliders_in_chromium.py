@@ -273,6 +273,42 @@ def test_choosing_a_preset_and_reset_move_the_thumbs(page: Page, app_server: Ser
     )
 
 
+# The help tip shown now (the one its "?" describes), and how far it reaches past the
+# window's left and right edges (0 when inside).
+TIP_OUTSIDE_JS = """(help) => {
+    const tip = help.getRootNode().getElementById(help.getAttribute('aria-describedby'));
+    const box = tip.getBoundingClientRect();
+    const width = document.documentElement.clientWidth;
+    return {shown: box.width > 0, left: Math.max(0, -box.left),
+            right: Math.max(0, box.right - width)};
+}"""
+
+
+def tips_outside_the_window(page: Page, open_tip: str) -> dict[str, dict[str, float]]:
+    """Open each help tip of the control in turn (`open_tip`: "hover" with a mouse, "focus"
+    as a tap or the keyboard does); each one that is not wholly inside the window."""
+    outside = {}
+    icons = page.locator('[data-testid="stBidiComponentIsolated"] .help').all()
+    assert len(icons) == len(HEADLINE_FIELDS) + len(expected(PRESETS["meta-2025"].scenario))
+    for icon in icons:
+        icon.scroll_into_view_if_needed()
+        icon.hover() if open_tip == "hover" else icon.focus()
+        where = icon.evaluate(TIP_OUTSIDE_JS)
+        assert where["shown"], icon.get_attribute("aria-label")
+        if where["left"] > 0 or where["right"] > 0:
+            outside[str(icon.get_attribute("aria-label"))] = where
+        icon.blur()
+    return outside
+
+
+def test_every_help_tip_of_a_slider_or_tile_opens_inside_the_window(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    assert tips_outside_the_window(page, "hover") == {}
+
+
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(
@@ -294,6 +330,12 @@ def point_on_price_track(
     box = handle.bounding_box()
     assert box is not None
     return box["x"] + box["width"] * across, box["y"] + box["height"] / 2, box["width"]
+
+
+def test_every_help_tip_opens_inside_a_phones_screen(phone: Page, app_server: Server) -> None:
+    phone.goto(app_server.url + "?preset=meta-2025")
+    settle(phone)
+    assert tips_outside_the_window(phone, "focus") == {}
 
 
 def test_a_touch_drag_on_a_phone_moves_the_numbers_and_the_link(
