@@ -116,7 +116,11 @@ def investor_story(result: Result) -> str:
     value, price = k.npv_per_share_usd, k.price_impact_year1_usd
     adds = "adds" if value >= 0 else "destroys"
     moves = "lifts" if price >= 0 else "cuts"
-    contrast = "" if (value >= 0) == (price >= 0) else " The two point in opposite directions."
+    contrast = (
+        ""
+        if (value >= 0) == (price >= 0)
+        else " They disagree: value counts all years' cash, price only year-1 EPS."
+    )
     return (
         f"Intrinsic value: the programme {adds} {format_kpi(abs(value), 'usd_small')} per share "
         f"(after-tax NPV over {format_number(s.diluted_shares_b)}B shares). Share price: if the "
