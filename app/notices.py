@@ -8,7 +8,7 @@ from typing import Final
 import streamlit as st
 
 from app.lineage import Lineage
-from app.state import DEFAULT_PRESET_NOTE, PRESET_CHANGED, choose_preset
+from app.state import DEFAULT_PRESET_NOTE, PRESET_CHANGED, UNKNOWN_PRESET, choose_preset
 from whatif import PresetSet, Scenario
 from whatif.formatting import escape_markdown
 from whatif.summary import changes
@@ -26,9 +26,15 @@ def render_notices(presets: PresetSet, choice: str) -> None:
             "under *Share this scenario*.",
             icon=":material/history:",
         )
-    if preset and st.session_state.get(DEFAULT_PRESET_NOTE):
+    why = st.session_state.get(DEFAULT_PRESET_NOTE)
+    if preset and why:
+        named = (
+            "The preset this link names is not here (see below)"
+            if why == UNKNOWN_PRESET
+            else "This link names no preset"
+        )
         st.info(
-            f"This link names no preset, so it starts from “{escape_markdown(preset.name)}” "
+            f"{named}, so it starts from “{escape_markdown(preset.name)}” "
             "and applies the link's values over it.",
             icon=":material/info:",
         )

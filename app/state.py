@@ -42,7 +42,9 @@ NO_PRESET: Final = ""  # the selector's choice when the folder has no usable pre
 CHOICE: Final = "preset_choice"
 WHOLE_PAGE: Final = "rerun_whole_page"
 PRESET_CHANGED: Final = "preset_changed_since_link"
-DEFAULT_PRESET_NOTE: Final = "link_named_no_preset"
+DEFAULT_PRESET_NOTE: Final = "link_named_no_preset"  # why the default preset applies, or None
+NO_PRESET_NAMED: Final = "none"
+UNKNOWN_PRESET: Final = "unknown"
 # While a file is applied (app/lineage.py): the selector's choice, and under APPLIED the
 # id of the preset it is measured against with the file. Choosing a preset leaves it.
 FILE_CHOICE: Final = "+file"  # never a preset id (ids have no "+")
@@ -179,10 +181,15 @@ def read_link_once(presets: PresetSet) -> None:
     st.session_state["link_warnings"] = [w.problem for w in decoded.warnings]
     st.session_state[CHOICE] = decoded.preset_id or NO_PRESET
     st.session_state[PRESET_CHANGED] = decoded.preset_changed
-    # A link that sets fields but names no preset is read over the default preset: say so.
-    # A bare address opens the default preset without a note; the selector shows it.
+    # A link that sets fields but names no preset (or one that is not here) is read over
+    # the default preset: say so, and which of the two it was. A bare address opens the
+    # default preset without a note; the selector shows it.
     names_fields = any(f.name in raw for f in FIELDS)
-    st.session_state[DEFAULT_PRESET_NOTE] = decoded.default_preset and names_fields
+    st.session_state[DEFAULT_PRESET_NOTE] = (
+        (UNKNOWN_PRESET if PRESET_PARAM in raw else NO_PRESET_NAMED)
+        if decoded.default_preset and names_fields
+        else None
+    )
     # A value the link implies without naming it (a version-1 link takes the neutral
     # value of a field its preset now sets) differs from the preset, so the address bar
     # gets it at the end of this run and keeps giving the same numbers.

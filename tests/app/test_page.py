@@ -128,10 +128,24 @@ def test_a_link_with_bad_parameters_still_renders_and_warns_about_each(page: Pag
     (warning,) = app.warning
     for name in ("preset", "price_per_mtok_usd", "ai_users", "tokens_per_month_t", "colour"):
         assert name in warning.value.replace("\\", "")
-    # With no usable preset the link starts from the default preset, and says so.
-    assert any("names no preset" in info.value for info in app.info)
+    # With no usable preset the link starts from the default preset, and says why.
+    assert (
+        "The preset this link names is not here (see below), so it starts from “Meta FY2025, "
+        "evidence-based” and applies the link's values over it."
+    ) in [info.value.replace("\\", "") for info in app.info]
     default = PRESETS[DEFAULT_PRESET_ID].scenario
     assert shown_kpis(app) == expected_kpis(default.model_copy(update={"horizon_years": 3}))
+
+
+def test_a_link_with_values_and_no_preset_says_it_starts_from_the_default_one(
+    page: Page,
+) -> None:
+    app = page(horizon_years="3")
+    assert (
+        "This link names no preset, so it starts from “Meta FY2025, evidence-based” and "
+        "applies the link's values over it."
+    ) in [info.value.replace("\\", "") for info in app.info]
+    assert not app.warning
 
 
 def test_a_value_streamlit_would_read_but_the_link_codec_refuses_is_ignored(page: Page) -> None:
