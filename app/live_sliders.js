@@ -33,7 +33,10 @@ const STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
 const SWIPE_PX = 8; // a touch must go this far sideways, before it goes as far up or down
 const SVG = "http://www.w3.org/2000/svg";
-const CHART = { width: 640, height: 240, left: 64, right: 24, top: 14, bottom: 30 }; // right: room for half of "Year 10"
+// The payback curve's frame in CSS pixels: as wide as its figure, between `narrowest` and
+// `width` (so its text stays 11 px on a phone), with room on the right for half of "Year 10".
+const CHART = { width: 640, narrowest: 280, height: 240, left: 64, right: 24, top: 14, bottom: 30 };
+const YEAR_LABEL_PX = 44; // the room one year's label takes on the time axis
 const SWEEPS_KEPT = 16;
 const STATUS_NAME = "KPIs at the released value";
 const LEVELS = 1000; // a curve's values in steps of its axis' span (whatif/sweep.py)
@@ -209,6 +212,7 @@ class LiveSliders {
       this.figure = null;
       this.curve = null;
       this.axisDrawn = null;
+      this.resized?.disconnect();
     }
   }
 
@@ -574,8 +578,9 @@ class LiveSliders {
   // Where each tick, curve point and the payback rule go; the texts come from Python.
   chart() {
     const figure = element("figure", "cash");
+    this.width = CHART.width;
     this.svg = drawn("svg", {
-      viewBox: `0 0 ${CHART.width} ${CHART.height}`,
+      viewBox: `0 0 ${this.width} ${CHART.height}`,
       role: "img",
       "aria-label": "Payback: cumulative net cash by month",
     });
@@ -586,12 +591,23 @@ class LiveSliders {
     this.svg.append(this.axisGroup, this.curve, this.rule, this.ruleText);
     this.caption = element("figcaption", "caption");
     figure.append(element("div", "chart-title", "Payback"), this.svg, this.caption);
+    // Drawn at the figure's own width: a viewBox squeezed onto a phone shrinks its text.
+    this.resized = new ResizeObserver(() => {
+      const width = Math.round(Math.min(CHART.width, Math.max(CHART.narrowest, figure.clientWidth)));
+      if (width === this.width || !figure.clientWidth) return;
+      this.width = width;
+      this.svg.setAttribute("viewBox", `0 0 ${width} ${CHART.height}`);
+      this.axisDrawn = null;
+      if (this.drawnView) this.drawCurve(this.drawnView);
+    });
+    this.resized.observe(figure);
     return figure;
   }
 
   drawCurve(view) {
+    this.drawnView = view;
     const { axis } = view;
-    const plotWidth = CHART.width - CHART.left - CHART.right;
+    const plotWidth = this.width - CHART.left - CHART.right;
     const plotHeight = CHART.height - CHART.top - CHART.bottom;
     const x = (month) => CHART.left + (month / axis.last) * plotWidth;
     const y = (share) => CHART.top + (1 - share) * plotHeight;
@@ -605,12 +621,14 @@ class LiveSliders {
         parts.push(drawn("line", { class: `grid${zero}`, x1: CHART.left, x2: x(axis.last), y1: at, y2: at }));
         parts.push(drawn("text", { class: "tick", x: CHART.left - 6, y: at + 4 }, text));
       }
-      for (const [month, text] of axis.years) {
+      // Every year gets a tick; a narrow chart labels every second (or third) one.
+      const every = Math.max(1, Math.ceil((axis.years.length * YEAR_LABEL_PX) / plotWidth));
+      axis.years.forEach(([month, text], k) => {
         const at = x(month);
         const bottom = CHART.height - CHART.bottom;
         parts.push(drawn("line", { class: "grid", x1: at, x2: at, y1: bottom, y2: bottom + 4 }));
-        parts.push(drawn("text", { class: "tick year", x: at, y: bottom + 18 }, text));
-      }
+        if ((k + 1) % every === 0) parts.push(drawn("text", { class: "tick year", x: at, y: bottom + 18 }, text));
+      });
       this.axisGroup.replaceChildren(...parts);
     }
     const points = view.curve.map((level, k) => `${x(axis.months[k]).toFixed(1)},${y(level / LEVELS).toFixed(1)}`);

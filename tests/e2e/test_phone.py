@@ -71,12 +71,36 @@ def test_a_phone_sees_the_first_kpi_row_on_its_first_screen(
     assert tabs and tabs["x"] >= 0 and tabs["x"] + tabs["width"] <= PHONE["width"]
 
 
-def test_no_two_chart_labels_overlap_on_a_phone(phone: Page, app_server: Server) -> None:
-    phone.goto(app_server.url + "?preset=meta-2025")
+@pytest.mark.parametrize("link", ["?preset=meta-2025", "?preset=seed-leak&horizon_years=10"])
+def test_no_two_chart_labels_overlap_on_a_phone(
+    phone: Page, app_server: Server, link: str
+) -> None:
+    phone.goto(app_server.url + link)
     settle(phone)
     overview = phone.get_by_role("tabpanel").first
     overview.scroll_into_view_if_needed()
     phone.wait_for_timeout(500)  # the charts' resize to the phone's width
     SHOTS.mkdir(parents=True, exist_ok=True)
-    overview.screenshot(path=str(SHOTS / "phone-390x844-charts.png"))
+    if link == "?preset=meta-2025":
+        overview.screenshot(path=str(SHOTS / "phone-390x844-charts.png"))
     assert phone.evaluate(OVERLAPS_JS) == {"charts": 4, "hits": []}
+
+
+# The rendered height of each text of the payback curve, in CSS pixels.
+CURVE_TEXT_HEIGHTS_JS = """() =>
+    [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
+    .flatMap((host) => host.shadowRoot
+        ? [...host.shadowRoot.querySelectorAll('figure.cash text')] : [])
+    .filter((text) => getComputedStyle(text).display !== 'none')
+    .map((text) => [text.textContent, text.getBoundingClientRect().height])"""
+
+
+def test_the_payback_curve_keeps_its_text_readable_on_a_phone(
+    phone: Page, app_server: Server
+) -> None:
+    phone.goto(app_server.url + "?preset=vertical-integration")
+    settle(phone)
+    heights = dict(phone.evaluate(CURVE_TEXT_HEIGHTS_JS))
+    assert {"$0", "Year 5", "Payback: month 54"} <= set(heights)
+    small = {text: height for text, height in heights.items() if height < 12}
+    assert small == {}, "the curve's text is squeezed with its drawing"
