@@ -383,7 +383,7 @@ def _benefits_chart(split: bool) -> alt.Chart | alt.LayerChart:
             color=alt.Color(
                 "quantity:N",
                 scale=scale(names),
-                legend=alt.Legend(orient="bottom", title=None, columns=3),
+                legend=alt.Legend(orient="bottom", title=None, columns=2),  # fits a phone
             ),
             order=alt.Order("order:Q"),
             tooltip=[
