@@ -68,7 +68,10 @@ def render_description(presets: PresetSet, lineage: Lineage) -> None:
     if lineage.file and lineage.parent and not parent:
         based = f" *Measured against “{escape_markdown(lineage.parent.name)}”.*"
     yours = " (your file, applied to this session only)" if lineage.file else ""
-    st.expander("About this scenario", icon=":material/info:").caption(
+    # The label names the scenario: on a phone, where the sidebar is closed, it is the
+    # only place that says which preset the numbers are for.
+    about = f"About this scenario: {escape_markdown(preset.name)}{yours}"
+    st.expander(about, icon=":material/info:").caption(
         f"**{escape_markdown(preset.name)}**{yours}: {escape_markdown(preset.description)}{based}"
         + (f"  \n**Sources:** {sources}" if sources else "")
     )

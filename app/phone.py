@@ -27,7 +27,7 @@ PHONE_STYLE: Final = """<style>
   [data-testid="stMainBlockContainer"] { padding-top: 4rem; } /* below the header */
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
   [data-testid="stHorizontalBlock"] { gap: 0.25rem; }
-  h1 { font-size: 1.2rem !important; padding: 0 !important; }
+  h1 { font-size: 1.2rem !important; padding: 0 0 0.25rem !important; }
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {
     flex-wrap: wrap !important; gap: 0.5rem !important; }
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {

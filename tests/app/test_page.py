@@ -255,11 +255,15 @@ def test_ten_years_of_extreme_growth_renders_finite_numbers(page: Page) -> None:
     }
 
 
-def test_preset_sources_are_shown_as_text(page: Page) -> None:
+def test_preset_sources_are_shown_as_text_behind_a_label_naming_the_scenario(
+    page: Page,
+) -> None:
     app = page(preset="seed-leak")
     caption = app.caption[0].value
     assert "Sources:" in caption
     assert "60 trillion tokens" in caption.replace("\\", "")
+    labels = [e.label for e in app.expander]
+    assert "About this scenario: Seed leak at list price" in labels
 
 
 def test_revenue_typed_below_ad_revenue_is_explained_not_a_traceback(page: Page) -> None:

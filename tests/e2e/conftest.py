@@ -100,7 +100,7 @@ def tab_metrics(page: Page) -> dict[str, str]:
 def open_about(page: Page) -> None:
     """Open "About this scenario", where the preset's description and sources wait."""
     about = page.get_by_test_id("stExpander").filter(has_text="About this scenario")
-    about.get_by_text("About this scenario", exact=True).click()
+    about.get_by_text("About this scenario", exact=False).click()
     expect(about.get_by_test_id("stExpanderDetails")).to_be_visible()
 
 
