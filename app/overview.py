@@ -46,10 +46,12 @@ LIVE_CHART: Final = "cash"
 
 
 def render_charts(settled: Result) -> None:
-    """The overview charts other than the payback curve, two a row, from the result at
-    the last release (the current one unless a thumb is held)."""
-    names = [name for name in CHARTS if name != LIVE_CHART]
-    for column, name in zip([*st.columns(2), *st.columns(2)], names, strict=False):
+    """The overview charts other than the payback curve, from the result at the last
+    release (the current one unless a thumb is held): the income bridge across the page,
+    wide enough to print each step's amount on its bar, then the other two side by side."""
+    bridge, *pair = [name for name in CHARTS if name != LIVE_CHART]
+    render_chart(bridge, settled)
+    for column, name in zip(st.columns(2), pair, strict=True):
         render_chart(name, settled, column)
 
 

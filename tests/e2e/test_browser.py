@@ -67,6 +67,26 @@ def test_the_page_opens_on_the_evidence_preset_with_kpis_and_charts(
     assert query(page) == own_params("meta-2025")
 
 
+# The amounts printed on the income bridge's bars that a reader can see (opacity above 0).
+BRIDGE_AMOUNTS_JS = """() => {
+    const bridge = [...document.querySelectorAll('.vega-embed svg')].find((svg) =>
+        svg.textContent.includes('Where does year-1 operating income go?'));
+    return [...bridge.querySelectorAll('.mark-text.role-mark text')]
+        .filter((text) => Number(getComputedStyle(text).opacity) > 0
+                          && text.getAttribute('opacity') !== '0')
+        .map((text) => text.textContent);
+}"""
+
+
+def test_the_income_bridge_spans_the_page_with_each_steps_amount_on_its_bar(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    amounts = page.evaluate(BRIDGE_AMOUNTS_JS)
+    assert len(amounts) == 8 and all("$" in amount for amount in amounts), amounts
+
+
 def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
     page: Page, app_server: Server
 ) -> None:
