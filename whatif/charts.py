@@ -303,7 +303,12 @@ def payback_caption(month: int | None, scenario: Scenario) -> str:
     )
     if ramp_months > 1:
         caption += f"; benefits ramp up over the first {ramp_months} months"
-    return caption
+    # NPV and ROI end with what the capex is still worth on the books (MODEL.md); this
+    # curve is cash alone, so a positive ROI beside a curve that never climbs is explained.
+    return (
+        f"{caption}. Cash only: NPV and ROI also count the capex's book value left after "
+        f"year {scenario.horizon_years}."
+    )
 
 
 # --- 3. operating margin by year ----------------------------------------------------------

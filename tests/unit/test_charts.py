@@ -135,6 +135,14 @@ def test_the_cash_chart_marks_payback_only_when_there_is_one() -> None:
     assert losing.datasets["payback"] == [] and "No payback within 5 years" in losing.caption
 
 
+def test_the_cash_chart_says_it_is_cash_alone_where_npv_and_roi_also_count_book_value() -> None:
+    drawn = charts.cumulative_cash(evaluate(PRESETS["meta-2025"].scenario))
+    assert drawn.caption == (
+        "No payback within 5 years; benefits ramp up over the first 12 months. Cash only: "
+        "NPV and ROI also count the capex's book value left after year 5."
+    )
+
+
 def test_the_cash_chart_marks_where_the_ramp_reaches_full_benefits() -> None:
     ramped = charts.cumulative_cash(evaluate(PRESETS["meta-2025"].scenario))
     assert ramped.datasets["ramp"] == [{"month": 12, "label": "Full benefits from month 12"}]
