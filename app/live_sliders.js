@@ -204,6 +204,11 @@ class LiveSliders {
   // toggle between them changes its data, not the element.
   layOut(data) {
     this.tiles.classList.toggle("large", Boolean(data.large));
+    for (const [name, { note }] of this.sliders) {
+      const [short, full] = data.notes?.[name] ?? ["", ""];
+      setText(note, short);
+      note.title = full;
+    }
     if (data.chart && !this.figure) {
       this.figure = this.chart();
       this.root.appendChild(this.figure);
@@ -237,10 +242,12 @@ class LiveSliders {
     input.setAttribute("aria-label", field.label);
     input.dataset.field = field.name;
     const ends = element("div", "ends");
-    ends.append(element("span", "", NUMBER.format(field.min)));
+    // Between the ends: what the value does not say by itself (how much capex is charged).
+    const note = element("span", "note");
+    ends.append(element("span", "", NUMBER.format(field.min)), note);
     ends.append(element("span", "", NUMBER.format(field.max)));
     cell.append(head, input, ends);
-    this.sliders.set(field.name, { field, input, shown });
+    this.sliders.set(field.name, { field, input, shown, note });
     this.listen(field, input);
     return cell;
   }

@@ -36,7 +36,7 @@ from app.fields import field_label
 from app.room import feed_for_control, heard_news, reclaim
 from whatif import FIELDS, HEADLINE_FIELDS, Result, Scenario
 from whatif.live import Move, read_move
-from whatif.summary import TILE_ROWS
+from whatif.summary import TILE_ROWS, slider_notes
 from whatif.sweep import cached_sweep, sweep_key, view
 
 LIVE: Final = "live_sliders"  # the control's key; its state is st.session_state[LIVE]
@@ -162,6 +162,7 @@ def live_sliders(
         data={
             "applied": handled[1] if handled else None,
             "values": {name: st.session_state[name] for name in HEADLINE_FIELDS},
+            "notes": slider_notes(scenario),
             "fields": FIELD_DATA,
             "rows": TILE_ROWS[:rows],
             "chart": chart,

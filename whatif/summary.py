@@ -307,6 +307,23 @@ def _helps(k: Kpis, s: Scenario) -> list[str]:
     ]
 
 
+def slider_notes(scenario: Scenario) -> dict[str, tuple[str, str]]:
+    """What a headline slider's value does not say by itself, by field name, short (under
+    the track) and in full (on hover): the AI capex slider is the company's whole AI
+    capex, of which an advanced field charges a share to the programme (meta-2025:
+    135 $B / year, half of it counted)."""
+    charged = format_number(scenario.capex_attributed_pct)
+    if scenario.capex_attributed_pct >= 100:
+        return {}
+    return {
+        "ai_capex_busd_per_year": (
+            f"{charged}% charged",
+            f"{charged}% of this capex is charged to the AI programme (Advanced assumptions: "
+            "Capex charged to this programme); the rest serves other purposes.",
+        )
+    }
+
+
 def changes(scenario: Scenario, base: Scenario) -> list[str]:
     """Each field that differs from the base, e.g. "Horizon 5 → 7 (years)"."""
     return [

@@ -47,6 +47,23 @@ def test_the_control_gets_each_slider_with_label_unit_range_step_help_and_source
     assert data["values"] == {n: getattr(PRESETS["meta-2025"].scenario, n) for n in HEADLINE_FIELDS}
 
 
+def test_the_capex_slider_says_how_much_of_it_is_charged_to_the_programme(page: Page) -> None:
+    app = page(preset="meta-2025")
+    assert control_data(app)["notes"] == {
+        "ai_capex_busd_per_year": [
+            "50% charged",
+            "50% of this capex is charged to the AI programme (Advanced assumptions: Capex "
+            "charged to this programme); the rest serves other purposes.",
+        ]
+    }
+    # The advanced field moves it; all of it charged, the slider says nothing more.
+    app.session_state["advanced_open"] = True
+    app.run()
+    app.number_input(key="input_capex_attributed_pct").set_value(72.5).run()
+    assert control_data(app)["notes"]["ai_capex_busd_per_year"][0] == "72.5% charged"
+    assert control_data(page(preset="seed-leak"))["notes"] == {}
+
+
 def test_a_value_sent_while_the_thumb_is_held_moves_the_kpis_and_the_address_bar_waits(
     page: Page,
 ) -> None:

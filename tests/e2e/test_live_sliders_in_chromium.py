@@ -4,6 +4,7 @@ the release, the keyboard, a phone's touch drag and swipe, and what a screen rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -257,6 +258,22 @@ def test_each_slider_is_named_by_its_label_and_unit_with_its_source_on_hover(
     expect(tip.first).to_be_visible()
     expect(tip.first).to_contain_text(FIELDS_BY_NAME[PRICE].source[:30])
     page.screenshot(path=str(SHOTS / "live-sliders-help.png"))
+
+
+def test_the_capex_slider_shows_the_share_charged_under_its_track(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    track = slider(page, "ai_capex_busd_per_year")
+    note = page.locator(".field", has=track).locator(".note")
+    expect(note).to_have_text("50% charged")
+    expect(note).to_have_attribute("title", re.compile("charged to the AI programme"))
+    box, under = track.bounding_box(), note.bounding_box()
+    assert box and under and under["y"] >= box["y"] + box["height"], "under the track"
+    # On one line: the tracks of all five sliders stay in one row.
+    tops = {round(slider(page, name).bounding_box()["y"]) for name in HEADLINE_FIELDS}  # type: ignore[index]
+    assert len(tops) == 1, tops
 
 
 def test_choosing_a_preset_and_reset_move_the_thumbs(page: Page, app_server: Server) -> None:
