@@ -21,7 +21,7 @@ from app.overview import CHARTS, render_chart
 from app.room import room_control
 from whatif import Result
 from whatif.formatting import escape_markdown
-from whatif.links import VIEW_PARAM
+from whatif.links import VIEW_PARAM, local_host
 from whatif.qr import QUIET_ZONE, qr_svg
 
 PRESENT: Final = "present"
@@ -99,3 +99,10 @@ def render_presentation(result: Result, link: str) -> None:
         f'<div class="whatif-qr"><img alt="QR code of this scenario\'s link" '
         f'src="data:image/svg+xml;base64,{svg}"/>Scan to open this scenario</div>'
     )
+    local = local_host(link)
+    if local:
+        code.warning(
+            f"This link's address, {escape_markdown(local)}, works only on this computer: "
+            "phones in the room cannot open it. Open the page at an address they can reach.",
+            icon=":material/wifi_off:",
+        )

@@ -48,8 +48,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from ipaddress import ip_address
 from typing import Final
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import ValidationError
 
@@ -138,6 +139,25 @@ def is_link(text: str) -> bool:
     """Whether text is a link or a query string: it carries a `name=value` parameter.
     A line of plain text is not one, even though a query parser would read it as a name."""
     return "=" in _query(text)
+
+
+def local_host(link: str) -> str | None:
+    """The host of `link` when only the computer it runs on can reach it (localhost, a
+    loopback or unspecified address), else None: a QR code of such a link opens nothing
+    on a phone in the room."""
+    try:
+        host = urlsplit(link).hostname
+    except ValueError:  # an unclosed "[" around an IPv6 address
+        return None
+    if host is None:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return None
+    return host if address.is_loopback or address.is_unspecified else None
 
 
 def _query(text: str) -> str:

@@ -142,6 +142,10 @@ def test_a_phone_reads_the_qr_code_off_the_big_screen_and_sees_the_same_numbers(
     params = parse_qs(urlparse(link).query)
     assert params.keys() == {"preset", "model_version", "price_per_mtok_usd", "preset_fp"}
     assert link.startswith(app_server.url.rstrip("/") + "?")
+    # Served on 127.0.0.1, the page says phones in a room could not open that link.
+    expect(
+        room.get_by_text("This link's address, 127.0.0.1, works only on this computer")
+    ).to_be_visible()
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         opened = phone.new_page()

@@ -22,7 +22,13 @@ from whatif import (
     load_presets,
     result_to_json,
 )
-from whatif.links import format_number, kept_params, link_params, model_version_of
+from whatif.links import (
+    format_number,
+    kept_params,
+    link_params,
+    local_host,
+    model_version_of,
+)
 from whatif.presets import DEFAULT_PRESET_ID, DEFAULT_PRESETS_DIR, fingerprint
 from whatif.scenario import FIELDS, MODEL_VERSION, neutral_since
 
@@ -413,3 +419,24 @@ def test_a_fingerprint_without_a_preset_changes_nothing() -> None:
     # No preset named: the default preset's values, as for any link without one.
     assert decoded.preset_id == "meta-2025" and decoded.default_preset
     assert decoded.scenario == PRESETS["meta-2025"].scenario.model_copy(update={"horizon_years": 3})
+
+
+@pytest.mark.parametrize(
+    ("link", "local"),
+    [
+        ("http://localhost:8501/?preset=seed-leak", "localhost"),
+        ("http://app.localhost/?preset=seed-leak", "app.localhost"),
+        ("http://127.0.0.1:8765?preset=seed-leak", "127.0.0.1"),
+        ("http://127.8.9.10/", "127.8.9.10"),
+        ("http://[::1]:8501/", "::1"),
+        ("http://0.0.0.0:8501/", "0.0.0.0"),
+        ("http://192.168.1.20:8501/?preset=seed-leak", None),
+        ("https://whatif.example.com/?preset=seed-leak", None),
+        ("?preset=seed-leak", None),
+        ("http://[not-an-address/", None),
+    ],
+)
+def test_a_link_only_this_computer_can_open_is_told_from_one_a_room_can(
+    link: str, local: str | None
+) -> None:
+    assert local_host(link) == local
