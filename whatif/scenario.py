@@ -175,7 +175,7 @@ class Scenario(BaseModel):
         label="In-house share of tokens",
         unit="% of tokens",
         help="Share of tokens served by the company's own models instead of a vendor.",
-        source="Assumption: 0% today; the podcast brief argues Meta could 'vertically "
+        source="Assumption: 0% today; a 2026 podcast digest argues Meta could 'vertically "
         "integrate' by serving its internal use on its own frontier models.",
     )
     in_house_cost_per_mtok_usd: float = _field(
@@ -348,8 +348,8 @@ class Scenario(BaseModel):
         unit="$B / year",
         help="AI costs expensed each year besides tokens: the in-house model lab, training "
         "runs expensed, data labelling, licences. Spread evenly over the months.",
-        source="Neutral default (0); Meta publishes no figure for its AI lab. The podcast "
-        "brief: own models justify 'the high cost of its AI lab (MSL) purely on internal "
+        source="Neutral default (0); Meta publishes no figure for its AI lab. A 2026 podcast "
+        "digest: own models justify 'the high cost of its AI lab (MSL) purely on internal "
         "savings'.",
     )
     capex_growth_pct_per_year: float = _field(
@@ -410,8 +410,8 @@ class Scenario(BaseModel):
         unit="% of AI capex",
         help="Share of the AI capex (and so of its depreciation and book value) charged to "
         "the programme modelled here; the rest serves other purposes.",
-        source="Neutral default (100%). No split is published; the podcast brief: 'The vast "
-        "majority of AI capital expenditure is dedicated to other tasks like content "
+        source="Neutral default (100%). No split is published; a 2026 podcast digest: 'The "
+        "vast majority of AI capital expenditure is dedicated to other tasks like content "
         "recommendation and ad placement'.",
     )
     baseline_growth_pct_per_year: float = _field(
