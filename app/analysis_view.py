@@ -182,7 +182,8 @@ def render_uncertainty(link: str, ranges: Ranges, correlations: tuple[Correlatio
     st.caption(
         escape_markdown(
             f"Triangular draws (low, current value, high) of: {varied}; {how}. "
-            f"Fixed seed {simulation.seed}, so the same link gives the same draws."
+            f"The random draws start from a fixed seed ({simulation.seed}), so the same "
+            "link always gives the same percentiles."
         )
     )
 

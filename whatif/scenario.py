@@ -333,8 +333,8 @@ class Scenario(BaseModel):
         unit="months",
         help="Months until productivity value and ad lift reach full run-rate, in a "
         "straight line (0 = in full from the first month).",
-        source="Neutral default (0) keeps version-1 results; presets set 0 to 24 months "
-        "(assumptions: gains are earned team by team).",
+        source="Neutral default (0: full benefits from month 1, as before version 2); "
+        "presets set 0 to 24 months (assumptions: gains are earned team by team).",
     )
     ai_opex_busd_per_year: float = _field(
         0,
