@@ -276,6 +276,23 @@ def test_the_capex_slider_shows_the_share_charged_under_its_track(
     assert len(tops) == 1, tops
 
 
+def test_a_value_with_more_digits_moves_nothing_below_the_sliders(
+    page: Page, app_server: Server
+) -> None:
+    page.goto(app_server.url + "?preset=meta-2025")
+    settle(page)
+    first_tile = page.locator(".tile").first
+    before = first_tile.bounding_box()
+    price = slider(page, PRICE)
+    price.focus()
+    for _ in range(5):  # $5 -> $6.25: one digit, three characters more
+        price.press("ArrowRight")
+    page.wait_for_url(f"**{PRICE}=6.25**")
+    settle(page)
+    after = first_tile.bounding_box()
+    assert before and after and after["y"] == before["y"], "the label rewrapped"
+
+
 def test_choosing_a_preset_and_reset_move_the_thumbs(page: Page, app_server: Server) -> None:
     page.goto(app_server.url + "?preset=meta-2025&price_per_mtok_usd=30")
     settle(page)
