@@ -15,6 +15,7 @@ from app.state import (
     CHOICE,
     FILE_CHOICE,
     NO_PRESET,
+    choose_preset,
     current_lineage,
     default_choice,
     on_preset_chosen,
@@ -64,6 +65,17 @@ def sidebar(presets: PresetSet, present: bool) -> Lineage:
             help="Choosing a preset sets every assumption to it (and leaves a file you applied).",
         )
         lineage = current_lineage(presets, choice)
+        # Always here, in sight wherever the page is scrolled (the note's own button sits
+        # below the payback curve); the sidebar is not redrawn as a slider moves, so it is
+        # never disabled: with nothing changed, it changes nothing.
+        st.button(
+            "Reset all to preset",
+            key="sidebar_reset",
+            icon=":material/undo:",
+            on_click=choose_preset,
+            args=(lineage.preset_id, lineage.base),
+            help="Sets every assumption, the five sliders included, back to the preset's value.",
+        )
         if lineage.file:
             st.caption(
                 f"**{escape_markdown(file_label)}**, applied to this session only. "

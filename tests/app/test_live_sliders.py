@@ -107,12 +107,17 @@ def test_a_link_and_a_preset_choice_set_the_sliders(page: Page) -> None:
     assert "ai_capex_busd_per_year" not in app.query_params
 
 
-def test_reset_to_preset_moves_the_sliders_back(page: Page) -> None:
+@pytest.mark.parametrize(
+    "button", ["Reset to preset", "Reset all to preset"], ids=["under the curve", "sidebar"]
+)
+def test_reset_to_preset_moves_the_sliders_back(page: Page, button: str) -> None:
     app = page(preset="meta-2025")
     move(app, PRICE, 30.0)
-    next(b for b in app.button if b.label == "Reset to preset").click().run()
+    next(b for b in app.button if b.label == button).click().run()
     assert control_data(app)["values"][PRICE] == PRESETS["meta-2025"].scenario.price_per_mtok_usd
     assert shown_kpis(app) == expected_kpis(PRESETS["meta-2025"].scenario)
+    assert PRICE not in app.query_params
+    assert not [info for info in app.info if "Changed from" in info.value]
 
 
 @pytest.mark.parametrize(
