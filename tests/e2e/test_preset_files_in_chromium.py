@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.served import ROOT, Server
+from bench.served import ROOT, SETTLED_JS, Server
 from tests.e2e.conftest import kpis, open_share, query, settle, tab_metrics, upload
 from whatif.presets import DEFAULT_PRESETS_DIR
 
@@ -88,12 +88,15 @@ def test_an_edit_as_json_with_a_syntax_error_keeps_the_text_and_names_the_line(
     page.get_by_text("Edit as JSON").click()
     editor = page.get_by_role("textbox", name="The scenario as a preset file")
     expect(editor).to_have_value(re.compile('"extends": "seed-leak"'))
+    # The run that opened the editor has ended: a click while it still runs can be lost
+    # (CI saw no message at all once, with the edited text in the box).
+    page.wait_for_function(SETTLED_JS, timeout=30_000)
     broken = editor.input_value().replace('"values": {', '"values": {,', 1)
     line = broken[: broken.index('"values": {,')].count("\n") + 1
     editor.fill(broken)
     page.get_by_role("button", name="Apply to this session").click()
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
-        f"the edited JSON, line {line} column"
+        f"the edited JSON, line {line} column", timeout=15_000
     )
     expect(editor).to_have_value(broken)
     settle(page)
