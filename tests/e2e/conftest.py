@@ -97,6 +97,18 @@ def tab_metrics(page: Page) -> dict[str, str]:
     }
 
 
+def price_steps_right(page: Page, steps: int) -> str:
+    """Move the price slider `steps` steps of $0.25 to the right with the keyboard, as a
+    person tabs to it and presses; the new price, once the address bar carries it."""
+    price = page.get_by_role("slider", name="Price per million tokens ($ / million tokens)")
+    price.focus()
+    for _ in range(steps):
+        price.press("ArrowRight")
+    shown = price.input_value()
+    page.wait_for_url(f"**price_per_mtok_usd={shown}**")
+    return shown
+
+
 def open_about(page: Page) -> None:
     """Open "About this scenario", where the preset's description and sources wait."""
     about = page.get_by_test_id("stExpander").filter(has_text="About this scenario")

@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     kpis,
     kpis_in_a_fresh_browser,
     open_about,
+    price_steps_right,
     query,
     settle,
     tab_metrics,
@@ -94,11 +95,7 @@ def test_a_keyboard_move_of_a_slider_updates_the_address_bar_kpis_and_charts(
     settle(page)
     bridge = page.locator(".vega-embed").first
     before = bridge.inner_html()
-    price = slider(page, "price_per_mtok_usd")
-    price.focus()
-    for _ in range(4):  # 4 steps of $0.25: $5 -> $6
-        price.press("ArrowRight")
-    page.wait_for_url("**price_per_mtok_usd=6**")
+    assert price_steps_right(page, 4) == "6"  # $5 -> $6
     want = expected(changed(PRESETS["meta-2025"].scenario, price_per_mtok_usd=6))
     expect(tile_value(page, "NPV at 9%")).to_have_text(want["NPV at 9%"])
     settle(page)

@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     expected,
     kpis,
     kpis_in_a_fresh_browser,
+    price_steps_right,
     query,
     settle,
 )
@@ -283,11 +284,7 @@ def test_a_value_with_more_digits_moves_nothing_below_the_sliders(
     settle(page)
     first_tile = page.locator(".tile").first
     before = first_tile.bounding_box()
-    price = slider(page, PRICE)
-    price.focus()
-    for _ in range(5):  # $5 -> $6.25: one digit, three characters more
-        price.press("ArrowRight")
-    page.wait_for_url(f"**{PRICE}=6.25**")
+    assert price_steps_right(page, 5) == "6.25"  # one digit, three characters more
     settle(page)
     after = first_tile.bounding_box()
     assert before and after and after["y"] == before["y"], "the label rewrapped"

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from app.overview import CHARTS
 from app.presentation import TILE_ROWS_SHOWN
 from bench.served import ROOT, Server
-from tests.e2e.conftest import SHOTS, kpis, open_share, settle, tile_value
+from tests.e2e.conftest import SHOTS, kpis, open_share, price_steps_right, settle, tile_value
 from whatif import evaluate, load_presets
 from whatif.presets import DEFAULT_PRESETS_DIR
 from whatif.summary import TILE_ROWS, kpi_tiles
@@ -96,11 +96,7 @@ def test_the_presentation_view_at_1920_by_1080(room: Page, app_server: Server) -
     SHOTS.mkdir(parents=True, exist_ok=True)
     room.screenshot(path=str(SHOTS / "presentation-1920x1080.png"))
     # The sliders work as on the normal page.
-    price = room.get_by_role("slider", name="Price per million tokens ($ / million tokens)")
-    price.focus()
-    for _ in range(4):  # $5 -> $6
-        price.press("ArrowRight")
-    room.wait_for_url("**price_per_mtok_usd=6**")
+    assert price_steps_right(room, 4) == "6"  # $5 -> $6
     scenario = PRESETS["meta-2025"].scenario.model_copy(update={"price_per_mtok_usd": 6.0})
     want = {
         t.label: t.value
